@@ -13,6 +13,8 @@ const moduleNameMapper = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Booting the app on a fresh schema takes seconds on a 2-core machine; this is a hang guard, not a timing assertion.
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -30,7 +32,6 @@ module.exports = {
       transform,
       moduleNameMapper,
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -2,7 +2,7 @@
 // Builds rules/ and cms/ when their output is missing or older than their sources, so `npm start`
 // and `npm test` work on a fresh clone and skip the ~50 s build when nothing changed.
 import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -1,0 +1,56 @@
+import type { Core } from '@strapi/strapi';
+import { validateContentData, validateInstitutionData } from '../validation/content';
+import { assertNoProblems } from '../validation/problems';
+import { pickRuleFields, validateRuleData } from '../validation/rule';
+
+export const CONTENT_UIDS = new Set(['api::article.article', 'api::policy.policy', 'api::nutrition-guide.nutrition-guide']);
+export const RULE_UID = 'api::reminder-rule.reminder-rule';
+const INSTITUTION_UID = 'api::institution.institution';
+
+type Params = { data?: Record<string, unknown>; documentId?: string; locale?: string };
+
+/**
+ * Validation that holds for every client — admin panel, REST and scripts — because it runs in the
+ * Document Service. Every path calls next() exactly once, after validation, or throws before it.
+ */
+export function registerDocumentMiddlewares(strapi: Core.Strapi): void {
+  strapi.documents.use(async (context, next) => {
+    const { uid, action } = context;
+    const params = context.params as Params;
+    const writes = action === 'create' || action === 'update';
+
+    if (writes && params.data && CONTENT_UIDS.has(uid)) {
+      assertNoProblems(validateContentData(uid, params.data));
+    } else if (writes && params.data && uid === INSTITUTION_UID) {
+      assertNoProblems(validateInstitutionData(params.data));
+    } else if (writes && params.data && uid === RULE_UID) {
+      const existing =
+        action === 'update' && params.documentId
+          ? await strapi.db.query(RULE_UID).findOne({
+              where: { documentId: params.documentId, publishedAt: null },
+              populate: ['trigger'],
+            })
+          : null;
+      assertNoProblems(validateRuleData(params.data, pickRuleFields(existing)));
+    } else if (action === 'publish' && uid === RULE_UID && params.documentId) {
+      await bumpRuleVersion(strapi, params.documentId);
+    }
+    return next();
+  });
+}
+
+/**
+ * Every publish of a rule carries a higher version than the last: the draft's version is raised
+ * before the publish copies it, so workers can tell which occurrences were planned by an older text.
+ */
+async function bumpRuleVersion(strapi: Core.Strapi, documentId: string): Promise<void> {
+  const rows = (await strapi.db.query(RULE_UID).findMany({ where: { documentId }, select: ['id', 'version', 'publishedAt'] })) as Array<{
+    id: number;
+    version: number | null;
+    publishedAt: string | null;
+  }>;
+  const draft = rows.find((r) => r.publishedAt === null);
+  if (!draft) return;
+  const highest = Math.max(0, ...rows.map((r) => r.version ?? 0));
+  await strapi.db.query(RULE_UID).update({ where: { id: draft.id }, data: { version: highest + 1 } });
+}

@@ -1,0 +1,19 @@
+import type { Core } from '@strapi/strapi';
+import { ensureLocales } from './bootstrap/locales';
+import { registerDocumentMiddlewares } from './document-middlewares';
+import { catalogueOf } from './handbook/catalogue';
+
+export default {
+  register({ strapi }: { strapi: Core.Strapi }) {
+    registerDocumentMiddlewares(strapi);
+  },
+
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await ensureLocales(strapi);
+    await catalogueOf(strapi).start({ redisUrl: process.env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379' });
+  },
+
+  async destroy({ strapi }: { strapi: Core.Strapi }) {
+    await catalogueOf(strapi).stop();
+  },
+};
