@@ -1,0 +1,123 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { RulesError, addDays, evaluate, localDay, plan, pregnancyCalculator, type Locale } from '@mch/rules';
+import { assertNoProblems } from '../validation/problems';
+import { catalogueOf } from './catalogue';
+import { listJourneys } from './journeys';
+import { notificationView } from './members';
+import { T, knexOf, toJourney, toMember, type MemberRow, type NotificationRow } from './tables';
+
+/**
+ * The content that qualifies today for all of the member's journeys, ranked by rules/, each item with
+ * its reason. zh-Hans is the primary locale: an item without the requested locale falls back to it.
+ */
+export async function feed(
+  strapi: Core.Strapi,
+  member: MemberRow,
+  query: { at?: string; locale?: Locale; limit?: number; cursor?: string },
+  now: Date,
+) {
+  const at = query.at ? new Date(query.at) : now;
+  const locale: Locale = query.locale ?? (member.locale as Locale);
+  const limit = query.limit ?? 20;
+  const offset = query.cursor ? Number(query.cursor) : 0;
+  const catalogue = catalogueOf(strapi);
+  const journeys = (await listJourneys(strapi, member)).map(toJourney);
+  const result = evaluate({ member: { ...toMember(member), locale: 'zh-Hans' }, journeys, rules: [], contentIndex: catalogue.contentIndex, at });
+  const page = result.content.slice(offset, offset + limit);
+  const next = offset + limit < result.content.length ? String(offset + limit) : null;
+  return {
+    day: result.day,
+    locale,
+    items: page.map((entry) => {
+      const item = catalogue.localised(entry.item, locale);
+      return {
+        id: item.id,
+        type: item.type,
+        slug: item.slug,
+        locale: item.locale,
+        title: item.title,
+        summary: item.summary,
+        category: item.category,
+        priority: item.priority,
+        reason: { journeyId: entry.journeyId, stage: entry.stage, ...entry.reason },
+      };
+    }),
+    total: result.content.length,
+    nextCursor: next,
+  };
+}
+
+/** What is coming: the reminder timeline that rules/ plans from today. */
+export async function upcoming(strapi: Core.Strapi, member: MemberRow, query: { days?: number; locale?: Locale }, now: Date) {
+  const from = localDay(now, member.time_zone);
+  const days = query.days ?? 90;
+  const catalogue = catalogueOf(strapi);
+  const domainMember = { ...toMember(member), locale: query.locale ?? (member.locale as Locale) };
+  const journeys = (await listJourneys(strapi, member)).map(toJourney);
+  const occurrences = plan({ member: domainMember, journeys, rules: catalogue.rulesFor(domainMember), from, days });
+  return {
+    from,
+    to: addDays(from, days - 1),
+    items: occurrences.map((o) => ({
+      key: o.key,
+      journeyId: o.journeyId,
+      ruleKey: o.ruleKey,
+      scheduledOn: o.scheduledOn,
+      category: o.category,
+      priority: o.priority,
+      title: o.rendered.title,
+      body: o.rendered.body,
+      explanation: o.explanation,
+    })),
+  };
+}
+
+const VISIBLE_IN_INBOX = ['scheduled', 'queued', 'sent', 'failed'];
+
+export async function inbox(strapi: Core.Strapi, member: MemberRow, query: { limit?: number; cursor?: string }, now: Date) {
+  const limit = query.limit ?? 20;
+  const today = localDay(now, member.time_zone);
+  const q = knexOf(strapi)(T.notifications)
+    .where({ member_id: member.id, inbox: true })
+    .whereIn('status', VISIBLE_IN_INBOX)
+    .where('scheduled_on', '<=', today)
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (query.cursor) void q.where('id', '<', query.cursor);
+  const rows = (await q) as NotificationRow[];
+  const page = rows.slice(0, limit);
+  const unread = (await knexOf(strapi)(T.notifications)
+    .where({ member_id: member.id, inbox: true })
+    .whereIn('status', VISIBLE_IN_INBOX)
+    .where('scheduled_on', '<=', today)
+    .whereNull('read_at')
+    .count({ n: '*' })
+    .first()) as { n: number | string } | undefined;
+  return {
+    items: page.map(notificationView),
+    unread: Number(unread?.n ?? 0),
+    nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
+  };
+}
+
+export async function markRead(strapi: Core.Strapi, member: MemberRow, id: string, now: Date) {
+  if (!/^\d{1,19}$/.test(id)) throw new errors.NotFoundError(`notification ${id} not found`);
+  const knex = knexOf(strapi);
+  const row = (await knex(T.notifications).where({ id, member_id: member.id, inbox: true }).first()) as NotificationRow | undefined;
+  if (!row || !VISIBLE_IN_INBOX.includes(row.status)) throw new errors.NotFoundError(`notification ${id} not found`);
+  if (!row.read_at) await knex(T.notifications).where({ id: row.id }).whereNull('read_at').update({ read_at: now });
+  const after = (await knex(T.notifications).where({ id: row.id }).first()) as NotificationRow;
+  return notificationView(after);
+}
+
+/** The handbook's public calculator: 孕周, 预产期, trimester — computed in Asia/Shanghai. */
+export function pregnancyTool(query: { lmp?: string; edd?: string }, now: Date) {
+  if (!query.lmp && !query.edd) assertNoProblems([{ path: 'query.lmp', message: 'give lmp or edd (YYYY-MM-DD)' }]);
+  try {
+    return pregnancyCalculator({ lmp: query.lmp ?? null, edd: query.edd ?? null, today: localDay(now, 'Asia/Shanghai') });
+  } catch (error) {
+    if (error instanceof RulesError) assertNoProblems([{ path: `query.${error.field}`, message: error.message }]);
+    throw error;
+  }
+}

@@ -1,0 +1,158 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import type {
+  ChildJourney,
+  EddBasis,
+  Journey,
+  JourneyKind,
+  JourneyStatus,
+  Locale,
+  Member,
+  PregnancyJourney,
+  PreconceptionJourney,
+  RiskColour,
+  Sex,
+} from '@mch/rules';
+
+/** Operational tables (docs/decisions/002, cms/database/migrations). */
+export const T = {
+  members: 'hb_members',
+  journeys: 'hb_journeys',
+  events: 'hb_journey_events',
+  notifications: 'hb_notifications',
+  attempts: 'hb_delivery_attempts',
+  activity: 'hb_member_activity',
+} as const;
+
+export const PENDING_STATUSES = ['scheduled', 'queued'] as const;
+
+export function knexOf(strapi: Core.Strapi): Knex {
+  return strapi.db.connection as unknown as Knex;
+}
+
+export interface MemberRow {
+  id: number | string;
+  external_id: string;
+  region_code: string | null;
+  institution_code: string | null;
+  locale: string;
+  time_zone: string;
+  consent_version: string | null;
+  consent_at: Date | string | null;
+  quiet_start: string;
+  quiet_end: string;
+  muted_categories: string;
+  channels: string;
+  enrolled_on: string;
+  last_active_on: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+export interface JourneyRow {
+  id: string;
+  member_id: number | string;
+  kind: JourneyKind;
+  status: JourneyStatus;
+  enrolled_on: string;
+  started_on: string | null;
+  lmp: string | null;
+  edd: string | null;
+  edd_basis: EddBasis | null;
+  effective_lmp: string | null;
+  risk_colour: RiskColour | null;
+  outcome_on: string | null;
+  birth_date: string | null;
+  sex: Sex | null;
+  ga_at_birth_days: number | null;
+  corrected_birth_date: string | null;
+  last_visit_on: string | null;
+  parent_journey_id: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+export interface NotificationRow {
+  id: number | string;
+  member_id: number | string;
+  journey_id: string;
+  rule_key: string;
+  rule_version: number;
+  scheduled_on: string;
+  deliver_after: Date | string;
+  status: string;
+  reason: string | null;
+  push: boolean | number;
+  inbox: boolean | number;
+  locale: string;
+  category: string;
+  priority: number;
+  title: string;
+  body: string;
+  attempts: number;
+  sent_at: Date | string | null;
+  read_at: Date | string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+/** PostgreSQL returns DATE as text (Strapi's dialect), SQLite stores text; both are normalised to YYYY-MM-DD. */
+export function isoDate(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return String(value).slice(0, 10);
+}
+
+export function isoInstant(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const d = value instanceof Date ? value : new Date(typeof value === 'number' ? value : String(value));
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+export function parseJsonList(text: string | null | undefined): string[] {
+  if (!text) return [];
+  const parsed = JSON.parse(text) as unknown;
+  return Array.isArray(parsed) ? parsed.map(String) : [];
+}
+
+export function toMember(row: MemberRow): Member {
+  return {
+    externalId: row.external_id,
+    regionCode: row.region_code,
+    institutionCode: row.institution_code,
+    locale: row.locale as Locale,
+    timeZone: row.time_zone,
+    enrolledOn: isoDate(row.enrolled_on)!,
+  };
+}
+
+export function toJourney(row: JourneyRow): Journey {
+  const base = {
+    id: row.id,
+    status: row.status,
+    enrolledOn: isoDate(row.enrolled_on)!,
+    lastVisitOn: isoDate(row.last_visit_on),
+  };
+  switch (row.kind) {
+    case 'preconception':
+      return { ...base, kind: 'preconception', startedOn: isoDate(row.started_on)! } satisfies PreconceptionJourney;
+    case 'pregnancy':
+      return {
+        ...base,
+        kind: 'pregnancy',
+        lmp: isoDate(row.lmp),
+        edd: isoDate(row.edd),
+        eddBasis: row.edd_basis,
+        riskColour: row.risk_colour,
+        outcomeOn: isoDate(row.outcome_on),
+      } satisfies PregnancyJourney;
+    case 'child':
+      return {
+        ...base,
+        kind: 'child',
+        birthDate: isoDate(row.birth_date)!,
+        sex: row.sex,
+        gestationalAgeAtBirthDays: row.ga_at_birth_days,
+      } satisfies ChildJourney;
+  }
+}
