@@ -1,0 +1,16 @@
+import path from 'node:path';
+import type { Core } from '@strapi/strapi';
+import { createStrapi } from '@strapi/strapi';
+
+export const CMS_DIR = path.resolve(__dirname, '../../cms');
+
+/**
+ * Loads the built app without its HTTP server, for scripts: the same code, configuration and database
+ * as the API. cms/.env is read explicitly because scripts start from the repository root.
+ */
+export async function loadApp(): Promise<Core.Strapi> {
+  process.env.ENV_PATH ??= path.join(CMS_DIR, '.env');
+  process.env.CRON_ENABLED = 'false';
+  process.env.LOG_LEVEL ??= 'warn';
+  return createStrapi({ appDir: CMS_DIR, distDir: path.join(CMS_DIR, 'dist'), autoReload: false, serveAdminPanel: false }).load();
+}
