@@ -242,10 +242,13 @@ describe('seed importer (real PostgreSQL)', () => {
       });
 
       it('no pregnancy reminder after a loss', () => {
-        const lost: Journey = { id: 'p2', kind: 'pregnancy', status: 'loss', enrolledOn: '2026-01-10', lmp: '2026-01-01', outcomeOn: '2026-03-01' };
-        const occurrences = plan({ member, journeys: [lost], rules, from: '2026-03-01', days: 300 });
-        expect(occurrences).toEqual([]);
-        expect(plan({ member, journeys: [lost], rules, from: addDays('2026-03-01', -30), days: 30 }).length).toBeGreaterThan(0);
+        const active: Journey = { id: 'p2', kind: 'pregnancy', status: 'active', enrolledOn: '2026-01-10', lmp: '2026-01-01' };
+        const lost: Journey = { ...active, status: 'loss', outcomeOn: '2026-03-01' };
+        // The same pregnancy, still going on, has reminders from that day (e.g. the booking visit at 10+0).
+        const wouldHave = plan({ member, journeys: [active], rules, from: '2026-03-01', days: 300 });
+        expect(wouldHave.map((o) => o.ruleKey)).toContain('pregnancy-public-health-visit-1-before-13w');
+        expect(plan({ member, journeys: [lost], rules, from: '2026-03-01', days: 300 })).toEqual([]);
+        expect(plan({ member, journeys: [lost], rules, from: addDays('2026-03-01', 1), days: 30 })).toEqual([]);
       });
     });
 

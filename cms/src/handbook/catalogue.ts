@@ -44,6 +44,7 @@ export class Catalogue {
   private publisher: Redis | null = null;
   private subscriber: Redis | null = null;
   private builtAt = 0;
+  private stopped = false;
 
   constructor(private readonly strapi: Core.Strapi) {}
 
@@ -82,12 +83,15 @@ export class Catalogue {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await Promise.all([this.publisher?.quit().catch(() => undefined), this.subscriber?.quit().catch(() => undefined)]);
+    // disconnect(), not quit(): a client still connecting would otherwise keep retrying and hold the process open.
+    this.publisher?.disconnect();
+    this.subscriber?.disconnect();
     this.publisher = null;
     this.subscriber = null;
-    await this.building;
+    await this.building?.catch(() => undefined);
   }
 
   /** Rebuilds now (waiting for a build already running, then building again). */
@@ -108,6 +112,7 @@ export class Catalogue {
   }
 
   private schedule(announce: boolean): void {
+    if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
