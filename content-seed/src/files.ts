@@ -37,9 +37,9 @@ export interface InstitutionSeed {
 export type Seed = ContentSeed | RuleSeed | InstitutionSeed;
 
 const CONTENT_FOLDERS: Array<{ folder: string; uid: ContentUid; schema: z.ZodType<Data> }> = [
-  { folder: 'articles', uid: 'api::article.article', schema: articleFront as unknown as z.ZodType<Data> },
-  { folder: 'policies', uid: 'api::policy.policy', schema: policyFront as unknown as z.ZodType<Data> },
-  { folder: 'nutrition-guides', uid: 'api::nutrition-guide.nutrition-guide', schema: nutritionFront as unknown as z.ZodType<Data> },
+  { folder: 'articles', uid: 'api::article.article', schema: articleFront },
+  { folder: 'policies', uid: 'api::policy.policy', schema: policyFront },
+  { folder: 'nutrition-guides', uid: 'api::nutrition-guide.nutrition-guide', schema: nutritionFront },
 ];
 
 function zodProblems(file: string, error: z.ZodError, prefix = ''): FileProblem[] {

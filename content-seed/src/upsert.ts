@@ -41,7 +41,7 @@ export function matches(seed: unknown, stored: unknown): boolean {
 }
 
 function docs(strapi: Core.Strapi, uid: string): Docs {
-  return strapi.documents(uid as 'api::article.article') as unknown as Docs;
+  return strapi.documents(uid as 'api::article.article');
 }
 
 async function upsertContent(strapi: Core.Strapi, seed: ContentSeed, dryRun: boolean): Promise<Outcome> {

@@ -70,7 +70,7 @@ describe('seed importer (real PostgreSQL)', () => {
     await app.close();
   });
 
-  const count = (uid: string, where: Record<string, unknown>) => app.strapi.db.query(uid as 'api::article.article').count({ where });
+  const count = (uid: string, where: Record<string, unknown>) => app.strapi.db.query(uid).count({ where });
 
   it('creates, then reports unchanged, then updated after an edit', async () => {
     const dir = fixtureDir({

@@ -24,12 +24,12 @@ export function registerDocumentMiddlewares(strapi: Core.Strapi): void {
     } else if (writes && params.data && uid === INSTITUTION_UID) {
       assertNoProblems(validateInstitutionData(params.data));
     } else if (writes && params.data && uid === RULE_UID) {
-      const existing =
+      const existing: Record<string, unknown> | null =
         action === 'update' && params.documentId
-          ? await strapi.db.query(RULE_UID).findOne({
+          ? ((await strapi.db.query(RULE_UID).findOne({
               where: { documentId: params.documentId, publishedAt: null },
               populate: ['trigger'],
-            })
+            })) as Record<string, unknown> | null)
           : null;
       assertNoProblems(validateRuleData(params.data, pickRuleFields(existing)));
     } else if (action === 'publish' && uid === RULE_UID && params.documentId) {

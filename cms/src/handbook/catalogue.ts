@@ -151,7 +151,7 @@ export class Catalogue {
     const items: ContentItem[] = [];
     for (const { uid, type } of CONTENT_TYPES) {
       for (let start = 0; ; start += PAGE) {
-        const rows = (await this.strapi.db.query(uid as 'api::article.article').findMany({
+        const rows = (await this.strapi.db.query(uid).findMany({
           where: { publishedAt: { $notNull: true } },
           populate: { windows: true },
           orderBy: { id: 'asc' },
@@ -183,6 +183,8 @@ export class Catalogue {
   }
 }
 
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
 function toContentItem(row: Row, type: ContentType): ContentItem | null {
   const windows = ((row.windows as Row[] | undefined) ?? []).map((w) =>
     normaliseWindow({ stage: w.stage, from: w.from, to: w.to, unit: w.unit ?? 'weeks' } as AudienceWindowInput),
@@ -193,9 +195,9 @@ function toContentItem(row: Row, type: ContentType): ContentItem | null {
     type,
     slug: String(row.slug),
     locale: (row.locale as Locale | undefined) ?? 'zh-Hans',
-    title: String(row.title ?? ''),
-    summary: String(row.summary ?? ''),
-    category: String(row.category ?? ''),
+    title: text(row.title),
+    summary: text(row.summary),
+    category: text(row.category),
     priority: typeof row.priority === 'number' ? row.priority : 50,
     regionCodes: Array.isArray(row.regionCodes) ? (row.regionCodes as string[]) : [],
     validFrom: isoDate(row.validFrom),

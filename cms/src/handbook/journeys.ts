@@ -97,10 +97,11 @@ export async function createJourney(strapi: Core.Strapi, member: MemberRow, body
  * it now produces are created by the next sweep (notifications are only ever written on their due day).
  */
 async function replanPending(trx: Knex, member: MemberRow, journey: JourneyRow, rules: Map<string, ReminderRule>, now: Date): Promise<number> {
-  const pending = (await trx(T.notifications)
+  const selected: unknown = await trx(T.notifications)
     .where({ journey_id: journey.id })
     .whereIn('status', PENDING_STATUSES)
-    .select('id', 'rule_key', 'scheduled_on')) as Array<{ id: number; rule_key: string; scheduled_on: string }>;
+    .select('id', 'rule_key', 'scheduled_on');
+  const pending = selected as Array<{ id: number; rule_key: string; scheduled_on: string }>;
   const domainMember = toMember(member);
   const domainJourney = toJourney(journey);
   const stale = pending
@@ -134,7 +135,7 @@ export async function patchJourney(strapi: Core.Strapi, member: MemberRow, journ
       child: ['sex', 'gestationalAgeAtBirthDays'],
     };
     for (const field of Object.keys(patch)) {
-      if (!allowed[row.kind]!.includes(field)) reject(field, `cannot be changed on a ${row.kind} journey`);
+      if (!allowed[row.kind].includes(field)) reject(field, `cannot be changed on a ${row.kind} journey`);
     }
     if (row.status !== 'active') reject('status', `the journey is closed (${row.status}) and can no longer be changed`);
     const update: Record<string, unknown> = { updated_at: now };
@@ -221,9 +222,10 @@ export async function addEvent(strapi: Core.Strapi, member: MemberRow, journeyId
     }
     const after = await findJourney(strapi, member, journeyId, trx);
     if (body.type === 'visit' || body.type === 'risk-change') cancelled = await replanPending(trx, member, after, rulesByKey(strapi), now);
-    const [inserted] = (await trx(T.events)
+    const returned: unknown = await trx(T.events)
       .insert({ journey_id: row.id, member_id: member.id, type: body.type, occurred_on: body.date, data: JSON.stringify(data), created_at: now })
-      .returning('id')) as Array<{ id: number } | number>;
+      .returning('id');
+    const [inserted] = returned as Array<{ id: number } | number>;
     const eventId = typeof inserted === 'object' && inserted !== null ? inserted.id : inserted;
     return { event: { id: String(eventId), type: body.type, date: body.date }, journey: after, children, cancelled };
   });

@@ -61,7 +61,8 @@ export async function recordActivity(strapi: Core.Strapi, member: MemberRow, now
  */
 export async function eraseMember(strapi: Core.Strapi, externalId: string): Promise<boolean> {
   return knexOf(strapi).transaction(async (trx) => {
-    const member = (await trx(T.members).where({ external_id: externalId }).first('id')) as { id: number } | undefined;
+    const found: unknown = await trx(T.members).where({ external_id: externalId }).first('id');
+    const member = found as { id: number } | undefined;
     if (!member) return false;
     const notificationIds = trx(T.notifications).where({ member_id: member.id }).select('id');
     await trx(T.attempts).whereIn('notification_id', notificationIds).delete();

@@ -27,7 +27,7 @@ export const T = {
 export const PENDING_STATUSES = ['scheduled', 'queued'] as const;
 
 export function knexOf(strapi: Core.Strapi): Knex {
-  return strapi.db.connection as unknown as Knex;
+  return strapi.db.connection;
 }
 
 export interface MemberRow {
@@ -100,12 +100,13 @@ export interface NotificationRow {
 export function isoDate(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString().slice(0, 10);
-  return String(value).slice(0, 10);
+  return typeof value === 'string' ? value.slice(0, 10) : null;
 }
 
 export function isoInstant(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  const d = value instanceof Date ? value : new Date(typeof value === 'number' ? value : String(value));
+  if (!(value instanceof Date) && typeof value !== 'string' && typeof value !== 'number') return null;
+  const d = value instanceof Date ? value : new Date(value);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 

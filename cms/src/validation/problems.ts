@@ -18,7 +18,7 @@ export function pathSegments(path: string): string[] {
 /** Throws a ValidationError (HTTP 400) listing every problem; does nothing when there are none. */
 export function assertNoProblems(problems: FieldProblem[]): void {
   if (problems.length === 0) return;
-  const first = problems[0]!;
+  const first = problems[0];
   const message =
     problems.length === 1 ? `${first.path}: ${first.message}` : `${problems.length} problems, first: ${first.path}: ${first.message}`;
   throw new errors.ValidationError(message, {

@@ -37,7 +37,7 @@ async function memberOf(strapi: Core.Strapi, ctx: Ctx): Promise<MemberRow> {
 /** The request body as sent: `{ data: {...} }` (Strapi's convention) or the object itself. */
 function bodyOf(ctx: Ctx): unknown {
   const body = ctx.request.body;
-  if (body && typeof body === 'object' && 'data' in body && Object.keys(body).length === 1) return (body as { data: unknown }).data;
+  if (body && typeof body === 'object' && 'data' in body && Object.keys(body).length === 1) return (body).data;
   return body;
 }
 
@@ -70,13 +70,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async patchJourney(ctx: Ctx) {
     const member = await memberOf(strapi, ctx);
-    const journey = await patchJourney(strapi, member, ctx.params.journeyId!, parse(journeyPatch, bodyOf(ctx)), new Date());
+    const journey = await patchJourney(strapi, member, ctx.params.journeyId, parse(journeyPatch, bodyOf(ctx)), new Date());
     ctx.body = { data: journeyView(journey) };
   },
 
   async addEvent(ctx: Ctx) {
     const member = await memberOf(strapi, ctx);
-    const result = await addEvent(strapi, member, ctx.params.journeyId!, parse(eventBody, bodyOf(ctx)), new Date());
+    const result = await addEvent(strapi, member, ctx.params.journeyId, parse(eventBody, bodyOf(ctx)), new Date());
     ctx.status = 201;
     ctx.body = {
       data: {
@@ -111,10 +111,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async markRead(ctx: Ctx) {
     const member = await memberOf(strapi, ctx);
-    ctx.body = { data: await markRead(strapi, member, ctx.params.notificationId!, new Date()) };
+    ctx.body = { data: await markRead(strapi, member, ctx.params.notificationId, new Date()) };
   },
 
-  async pregnancyTool(ctx: Ctx) {
+  pregnancyTool(ctx: Ctx) {
     const query = parse(calculatorQuery, ctx.query, 'query');
     ctx.body = { data: pregnancyTool(query, new Date()) };
   },

@@ -28,7 +28,7 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new errors.UnauthorizedError('Missing or malformed bearer token (Authorization: Bearer <host-app token>)');
     const service = strapi.service('admin::api-token-content-api') as unknown as ApiTokenService;
-    const hash = service.hash(match[1]!);
+    const hash = service.hash(match[1]);
     const now = Date.now();
     let entry = cache.get(hash);
     if (!entry || entry.until < now) {
@@ -39,7 +39,8 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
     const token = entry.token;
     if (!token) throw new errors.UnauthorizedError('Invalid token');
     if (token.expiresAt && new Date(token.expiresAt).getTime() < now) throw new errors.UnauthorizedError('Token expired');
-    const handler = String(ctx.state.route?.handler ?? '');
+    const route = ctx.state.route?.handler;
+    const handler = typeof route === 'string' ? route : '';
     const action = handler.includes('::') ? handler : `api::handbook.${handler}`;
     const isHostAppToken = (token.kind ?? 'content-api') === 'content-api' && token.type === 'custom';
     if (!isHostAppToken || !token.permissions?.includes(action)) {
