@@ -118,15 +118,21 @@ function contentSeed(file: string, uid: ContentUid, schema: z.ZodType<Data>, pro
   return { kind: 'content', uid, file: rel, key: slug, data, en: (en as ContentSeed['en']) ?? null };
 }
 
-function ruleSeed(file: string, problems: FileProblem[]): RuleSeed | null {
-  const rel = path.relative(process.cwd(), file);
-  let raw: unknown;
+/** The parsed JSON of a file, or `invalid` (with the problem recorded) when it does not parse. */
+const INVALID = Symbol('invalid JSON');
+function readJson(file: string, rel: string, problems: FileProblem[]): unknown {
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
   } catch (error) {
     problems.push({ file: rel, field: '(file)', message: `is not valid JSON: ${(error as Error).message}` });
-    return null;
+    return INVALID;
   }
+}
+
+function ruleSeed(file: string, problems: FileProblem[]): RuleSeed | null {
+  const rel = path.relative(process.cwd(), file);
+  const raw = readJson(file, rel, problems);
+  if (raw === INVALID) return null;
   const result = ruleFile.safeParse(raw);
   if (!result.success) {
     problems.push(...zodProblems(rel, result.error));
@@ -173,13 +179,8 @@ function ruleSeed(file: string, problems: FileProblem[]): RuleSeed | null {
 
 function institutionSeeds(file: string, problems: FileProblem[]): InstitutionSeed[] {
   const rel = path.relative(process.cwd(), file);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    problems.push({ file: rel, field: '(file)', message: `is not valid JSON: ${(error as Error).message}` });
-    return [];
-  }
+  const raw = readJson(file, rel, problems);
+  if (raw === INVALID) return [];
   if (!Array.isArray(raw)) {
     problems.push({ file: rel, field: '(file)', message: 'must be an array of institutions' });
     return [];
