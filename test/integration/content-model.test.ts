@@ -148,6 +148,34 @@ describe('content model over REST (real PostgreSQL, real HTTP)', () => {
       expect(v2.body.data.priority).toBe(80);
     });
 
+    it('raises the version when a REST create or update publishes directly, and ignores a client version', async () => {
+      const created = await app
+        .http()
+        .post('/api/reminder-rules')
+        .query({ status: 'published' })
+        .set(auth())
+        .send({ data: { ...reminderRuleData(), version: 41 } });
+      expect(created.status).toBe(201);
+      const documentId: string = created.body.data.documentId;
+      expect(created.body.data.version).toBe(1);
+
+      const updated = await app
+        .http()
+        .put(`/api/reminder-rules/${documentId}`)
+        .query({ status: 'published' })
+        .set(auth())
+        .send({ data: { priority: 70, version: 99 } });
+      expect(updated.status).toBe(200);
+      const published = await app.strapi.documents('api::reminder-rule.reminder-rule').findOne({ documentId, status: 'published' });
+      expect(published?.version).toBe(2);
+      expect(published?.priority).toBe(70);
+
+      const draftOnly = await app.http().put(`/api/reminder-rules/${documentId}`).query({ status: 'draft' }).set(auth()).send({ data: { version: 7 } });
+      expect(draftOnly.status).toBe(200);
+      const after = await app.strapi.documents('api::reminder-rule.reminder-rule').findOne({ documentId, status: 'published' });
+      expect(after?.version).toBe(2);
+    });
+
     it.each([
       ['a delivery hour of 24', { deliveryHour: 24 }, 'deliveryHour'],
       ['a key with capitals', { key: 'OGTT Rule' }, 'key'],

@@ -7,7 +7,7 @@ export const CONTENT_UIDS = new Set(['api::article.article', 'api::policy.policy
 export const RULE_UID = 'api::reminder-rule.reminder-rule';
 const INSTITUTION_UID = 'api::institution.institution';
 
-type Params = { data?: Record<string, unknown>; documentId?: string; locale?: string };
+type Params = { data?: Record<string, unknown>; documentId?: string; locale?: string; status?: string };
 
 /**
  * Validation that holds for every client — admin panel, REST and scripts — because it runs in the
@@ -32,6 +32,15 @@ export function registerDocumentMiddlewares(strapi: Core.Strapi): void {
             })) as Record<string, unknown> | null)
           : null;
       assertNoProblems(validateRuleData(params.data, pickRuleFields(existing)));
+      // The version is the system's, never the client's. A create or update that publishes at once
+      // (REST `?status=published`) publishes inside the Document Service, past this middleware, so
+      // the new version is written here, with the draft it publishes.
+      const data = { ...params.data };
+      delete data.version;
+      if (params.status === 'published') {
+        data.version = action === 'update' && params.documentId ? (await highestRuleVersion(strapi, params.documentId)) + 1 : 1;
+      }
+      params.data = data;
     } else if (action === 'publish' && uid === RULE_UID && params.documentId) {
       await bumpRuleVersion(strapi, params.documentId);
     }
@@ -53,4 +62,9 @@ async function bumpRuleVersion(strapi: Core.Strapi, documentId: string): Promise
   if (!draft) return;
   const highest = Math.max(0, ...rows.map((r) => r.version ?? 0));
   await strapi.db.query(RULE_UID).update({ where: { id: draft.id }, data: { version: highest + 1 } });
+}
+
+async function highestRuleVersion(strapi: Core.Strapi, documentId: string): Promise<number> {
+  const rows = (await strapi.db.query(RULE_UID).findMany({ where: { documentId }, select: ['version'] })) as Array<{ version: number | null }>;
+  return Math.max(0, ...rows.map((r) => r.version ?? 0));
 }
