@@ -4,25 +4,28 @@
  * The server runs in a child process; autocannon loads it from this one, over loopback.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
+import { benchServerEnv } from './bench-env';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SCHEMA = 'bench_api';
+const SCHEMA = process.env.BENCH_SCHEMA ?? 'bench_api';
 const PORT = Number(process.env.BENCH_PORT ?? 1399);
 const MEMBERS = 10_000;
 const ARTICLES = 2_000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const BASE = `http://127.0.0.1:${PORT}`;
 const CMS = path.resolve(__dirname, '..');
+/** Extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it. */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const CLOCK_TICKS_PER_S = 100;
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 const daysAgo = (n: number) => iso(new Date(Date.now() + 8 * 3600_000 - n * 86_400_000));
-const secret = () => randomBytes(18).toString('base64');
 
 async function sql(text: string, values: unknown[] = []): Promise<void> {
   const client = new Client({ connectionString: DATABASE_URL });
@@ -40,34 +43,52 @@ function rssOf(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
+/** CPU seconds (user + system) the process has used so far. */
+function cpuSecondsOf(pid: number): number {
+  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+}
+
+interface ServerReport {
+  queries: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+}
+
 async function startServer() {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'server.ts')], {
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'server.ts')], {
     cwd: CMS,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL,
-      DATABASE_SCHEMA: SCHEMA,
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
-      APP_KEYS: `${secret()},${secret()}`,
-      API_TOKEN_SALT: secret(),
-      ADMIN_JWT_SECRET: secret(),
-      JWT_SECRET: secret(),
-      TRANSFER_TOKEN_SALT: secret(),
-      ENCRYPTION_KEY: secret(),
-    },
+    env: { ...process.env, ...benchServerEnv({ databaseUrl: DATABASE_URL, schema: SCHEMA, port: PORT }) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
+  const counts: Array<(report: ServerReport) => void> = [];
+  lines.on('line', (line) => {
+    if (line.startsWith('{"queries"')) counts.shift()?.(JSON.parse(line) as ServerReport);
+  });
   const ready = await new Promise<{ hostToken: string; contentToken: string }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
     lines.on('line', (line) => {
       if (line.startsWith('{"ready"')) resolve(JSON.parse(line) as { hostToken: string; contentToken: string });
     });
   });
-  return { child, ...ready };
+  /** SQL statements the server ran since the previous call, and its heap (server.ts answers SIGUSR2). */
+  const queries = () =>
+    new Promise<ServerReport>((resolve) => {
+      counts.push(resolve);
+      child.kill('SIGUSR2');
+    });
+  /** SIGINT lets Strapi shut down (and --cpu-prof write its profile); SIGKILL if it hangs. */
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { child, queries, stop, ...ready };
 }
 
 async function publishArticles(token: string): Promise<void> {
@@ -135,7 +156,12 @@ async function insertMembers(): Promise<string[]> {
   return ids;
 }
 
-async function load(title: string, token: string, pathFor: () => string) {
+async function load(title: string, token: string, pathFor: () => string, server: { child: { pid?: number }; queries: () => Promise<ServerReport> }) {
+  const pid = server.child.pid!;
+  await server.queries();
+  const serverCpu0 = cpuSecondsOf(pid);
+  const ownCpu0 = process.cpuUsage();
+  const wall0 = process.hrtime.bigint();
   const result = await autocannon({
     url: BASE,
     connections: 32,
@@ -143,8 +169,26 @@ async function load(title: string, token: string, pathFor: () => string) {
     headers: { authorization: `Bearer ${token}` },
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: pathFor() }) }],
   });
+  const wall = Number(process.hrtime.bigint() - wall0) / 1e9;
+  const own = process.cpuUsage(ownCpu0);
+  const serverCpu = cpuSecondsOf(pid) - serverCpu0;
+  const { queries } = await server.queries();
   const non2xx = result.non2xx + result.errors;
-  return { title, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx };
+  // Shares of the machine's cores (100 % = all of them) used by the API server and by this load generator.
+  const share = (seconds: number) => (100 * seconds) / wall / os.cpus().length;
+  return {
+    title,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx,
+    queriesPerRequest: queries / Math.max(1, result.requests.total),
+    serverCpu: share(serverCpu),
+    // What one request costs the API process, whatever else the machine runs: 1,000 / this = req/s per free core.
+    serverCpuMsPerRequest: (1000 * serverCpu) / Math.max(1, result.requests.total),
+    loaderCpu: share((own.user + own.system) / 1e6),
+    load1: os.loadavg()[0] ?? 0,
+  };
 }
 
 async function main(): Promise<void> {
@@ -157,30 +201,40 @@ async function main(): Promise<void> {
     process.stdout.write(`inserting ${MEMBERS} members…\n`);
     const ids = await insertMembers();
     await new Promise((r) => setTimeout(r, 2000)); // let the catalogue settle after the last publish
+    const idle = rssOf(server.child.pid!);
+    const idleHeap = await server.queries();
     const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
-    await load('warm-up', server.hostToken, () => `/api/handbook/members/${pick()}/feed?limit=20`);
-    const feed = await load('handbook feed', server.hostToken, () => `/api/handbook/members/${pick()}/feed?limit=20`);
+    await load('warm-up', server.hostToken, () => `/api/handbook/members/${pick()}/feed?limit=20`, server);
+    const feed = await load('handbook feed', server.hostToken, () => `/api/handbook/members/${pick()}/feed?limit=20`, server);
+    const afterFeed = rssOf(server.child.pid!);
+    const afterFeedHeap = await server.queries();
     const stock = await load('stock GET /api/articles', server.contentToken, () => {
       const day = 28 + Math.floor(Math.random() * 260);
       return `/api/articles?filters[windows][stage][$eq]=pregnancy&filters[windows][fromDays][$lte]=${day}&filters[windows][toDays][$gte]=${day}&pagination[pageSize]=20&sort=priority:desc`;
-    });
+    }, server);
     const memory = rssOf(server.child.pid!);
-    const rows = [feed, stock].map((r) => `| ${r.title} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} |`);
+    const rows = [feed, stock].map(
+      (r) =>
+        `| ${r.title} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.queriesPerRequest.toFixed(2)} | ${r.serverCpuMsPerRequest.toFixed(2)} | ${r.serverCpu.toFixed(0)} % | ${r.loaderCpu.toFixed(0)} % | ${r.load1.toFixed(1)} |`,
+    );
     process.stdout.write(
       [
         '',
-        `| load (${SECONDS} s, 32 connections) | req/s | p50 ms | p99 ms | non-2xx+errors |`,
-        '| --- | --- | --- | --- | --- |',
+        `| load (${SECONDS} s, 32 connections) | req/s | p50 ms | p99 ms | non-2xx+errors | SQL/request | API CPU ms/request | API server CPU | load generator CPU | load avg (1 min, at end) |`,
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
         ...rows,
         '',
+        `CPU shares are of all ${os.cpus().length} cores.`,
         `feed / stock throughput ratio: ${(feed.rps / stock.rps).toFixed(1)}×`,
-        `API process RSS after the run: ${memory.rssMb.toFixed(0)} MB (peak ${memory.peakMb.toFixed(0)} MB)`,
+        `API process RSS idle (catalogue loaded, before any load): ${idle.rssMb.toFixed(0)} MB (V8 heap used ${idleHeap.heapUsedMb} of ${idleHeap.heapTotalMb} MB)`,
+        `API process RSS after the feed run: ${afterFeed.rssMb.toFixed(0)} MB (peak ${afterFeed.peakMb.toFixed(0)} MB; V8 heap used ${afterFeedHeap.heapUsedMb} of ${afterFeedHeap.heapTotalMb} MB)`,
+        `API process RSS after the stock run too: ${memory.rssMb.toFixed(0)} MB (peak ${memory.peakMb.toFixed(0)} MB)`,
         `targets: feed ≥ 1,500 req/s, p99 ≤ 50 ms, ≥ 3× stock, RSS ≤ 400 MB`,
         '',
       ].join('\n'),
     );
   } finally {
-    server.child.kill('SIGKILL');
+    await server.stop();
     await sql(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
   }
 }

@@ -10,6 +10,17 @@ async function main(): Promise<void> {
   const appDir = path.resolve(__dirname, '..');
   const app = createStrapi({ appDir, distDir: path.join(appDir, 'dist'), autoReload: false, serveAdminPanel: false });
   await app.start();
+  // The load generator asks (SIGUSR2) how many SQL statements ran since it last asked, and the heap.
+  let queries = 0;
+  app.db.connection.on('query', () => {
+    queries += 1;
+  });
+  process.on('SIGUSR2', () => {
+    const mb = (bytes: number) => Math.round(bytes / 1048576);
+    const { heapUsed, heapTotal, external } = process.memoryUsage();
+    process.stdout.write(`${JSON.stringify({ queries, heapUsedMb: mb(heapUsed), heapTotalMb: mb(heapTotal), externalMb: mb(external) })}\n`);
+    queries = 0;
+  });
   const tokens = app.service('admin::api-token-content-api') as unknown as { create(a: Record<string, unknown>): Promise<{ accessKey: string }> };
   const actions = ['feed', 'upsertMember'].map((a) => `api::handbook.handbook.${a}`);
   const host = await tokens.create({ name: `bench-host-${randomBytes(3).toString('hex')}`, kind: 'content-api', type: 'custom', lifespan: null, permissions: actions });

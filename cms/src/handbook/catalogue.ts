@@ -24,6 +24,24 @@ const CONTENT_TYPES: Array<{ uid: string; type: ContentType }> = [
 const RULE_UID = 'api::reminder-rule.reminder-rule';
 const WATCHED = new Set([...CONTENT_TYPES.map((c) => c.uid), RULE_UID, 'api::institution.institution']);
 export const CATALOGUE_CHANNEL = 'mch:catalogue-changed';
+
+/**
+ * The channel of the processes that read one content database: `mch:catalogue-changed:<database>/<schema>`
+ * (PostgreSQL) or `…:<file>` (SQLite). Deployments, test schemas and benchmarks that share a Redis
+ * server but not a database then do not make each other rebuild (a rebuild reads every published item).
+ */
+export function catalogueChannelOf(strapi: Core.Strapi): string {
+  const config = strapi.config.get<{ connection?: { connectionString?: string; schema?: string; filename?: string } } | undefined>('database.connection');
+  const connection = config?.connection ?? {};
+  if (connection.filename) return `${CATALOGUE_CHANNEL}:${connection.filename}`;
+  let database = '';
+  try {
+    database = connection.connectionString ? new URL(connection.connectionString).pathname.replace(/^\//, '') : '';
+  } catch {
+    database = '';
+  }
+  return `${CATALOGUE_CHANNEL}:${database || 'postgres'}/${connection.schema ?? 'public'}`;
+}
 const PAGE = 500;
 
 type Row = Record<string, unknown>;
@@ -45,8 +63,12 @@ export class Catalogue {
   private subscriber: Redis | null = null;
   private builtAt = 0;
   private stopped = false;
+  private announcePending = false;
+  private readonly channel: string;
 
-  constructor(private readonly strapi: Core.Strapi) {}
+  constructor(private readonly strapi: Core.Strapi) {
+    this.channel = catalogueChannelOf(strapi);
+  }
 
   get contentIndex(): ContentIndex {
     return this.index;
@@ -116,13 +138,30 @@ export class Catalogue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.rebuild()
-        .then(() => {
-          if (announce) return this.publisher?.publish(CATALOGUE_CHANNEL, this.origin);
-          return undefined;
-        })
-        .catch((error: Error) => this.strapi.log.error(`catalogue rebuild failed: ${error.message}`));
+      this.rebuild().then(
+        () => (announce ? this.announce() : undefined),
+        (error: Error) => this.strapi.log.error(`catalogue rebuild failed: ${error.message}`),
+      );
     }, 100);
+  }
+
+  /** Tells the other processes to rebuild; while the publisher is (re)connecting, once it is ready. */
+  private async announce(): Promise<void> {
+    const publisher = this.publisher;
+    if (!publisher) return;
+    if (publisher.status !== 'ready') {
+      if (!this.announcePending) {
+        this.announcePending = true;
+        publisher.once('ready', () => {
+          this.announcePending = false;
+          void this.announce();
+        });
+      }
+      return;
+    }
+    await publisher.publish(this.channel, this.origin).catch((error: Error) => {
+      this.strapi.log.warn(`catalogue: change not announced to other processes (${error.message})`);
+    });
   }
 
   private connect(url: string): void {
@@ -139,7 +178,7 @@ export class Catalogue {
     this.subscriber.on('ready', () => {
       reported = false;
       // Changes made while we were disconnected: catch up once connected.
-      this.subscriber?.subscribe(CATALOGUE_CHANNEL).catch(onError);
+      this.subscriber?.subscribe(this.channel).catch(onError);
       this.schedule(false);
     });
     this.subscriber.on('message', (_channel: string, origin: string) => {

@@ -75,6 +75,52 @@ export async function listJourneys(strapi: Core.Strapi, member: MemberRow): Prom
   return (await knexOf(strapi)(T.journeys).where({ member_id: member.id }).orderBy('created_at')) as JourneyRow[];
 }
 
+const JOURNEY_COLUMNS = [
+  'id',
+  'member_id',
+  'kind',
+  'status',
+  'enrolled_on',
+  'started_on',
+  'lmp',
+  'edd',
+  'edd_basis',
+  'effective_lmp',
+  'risk_colour',
+  'outcome_on',
+  'birth_date',
+  'sex',
+  'ga_at_birth_days',
+  'corrected_birth_date',
+  'last_visit_on',
+  'parent_journey_id',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof JourneyRow>;
+
+/**
+ * The member and their journeys in one statement (a left join, one row per journey): the feed and the
+ * timeline read both on every request, and a second round trip cost more than the join.
+ */
+export async function findMemberWithJourneys(strapi: Core.Strapi, externalId: string): Promise<{ member: MemberRow; journeys: JourneyRow[] } | null> {
+  const rows = (await knexOf(strapi)(`${T.members} as m`)
+    .leftJoin(`${T.journeys} as j`, 'j.member_id', 'm.id')
+    .where('m.external_id', externalId)
+    .select('m.*', ...JOURNEY_COLUMNS.map((c) => `j.${c} as j__${c}`))
+    .orderBy('j.created_at')) as Array<Record<string, unknown>>;
+  if (rows.length === 0) return null;
+  const member: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rows[0])) if (!key.startsWith('j__')) member[key] = value;
+  const journeys: JourneyRow[] = [];
+  for (const row of rows) {
+    if (row.j__id === null || row.j__id === undefined) continue;
+    const journey: Record<string, unknown> = {};
+    for (const c of JOURNEY_COLUMNS) journey[c] = row[`j__${c}`];
+    journeys.push(journey as unknown as JourneyRow);
+  }
+  return { member: member as unknown as MemberRow, journeys };
+}
+
 export async function createJourney(strapi: Core.Strapi, member: MemberRow, body: JourneyBody, now: Date): Promise<JourneyRow> {
   const today = localDay(now, member.time_zone);
   const id = randomUUID();

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { DEFAULT_TIME_ZONE, localDay } from '@mch/rules';
+import { activityOf } from './activity';
 import type { MemberBody } from './requests';
 import { PENDING_STATUSES, T, isoDate, isoInstant, knexOf, parseJsonList, type JourneyRow, type MemberRow, type NotificationRow } from './tables';
 
@@ -46,13 +47,9 @@ export async function upsertMember(strapi: Core.Strapi, externalId: string, body
   return { row, created };
 }
 
-/** Last active day (daily granularity), for the usage statistics. One row per member and day. */
-export async function recordActivity(strapi: Core.Strapi, member: MemberRow, now: Date): Promise<void> {
-  const day = localDay(now, member.time_zone);
-  if (isoDate(member.last_active_on) === day) return;
-  const knex = knexOf(strapi);
-  await knex(T.activity).insert({ member_id: member.id, day }).onConflict(['member_id', 'day']).ignore();
-  await knex(T.members).where({ id: member.id }).update({ last_active_on: day });
+/** Last active day (daily granularity), for the usage statistics: see activity.ts. */
+export function recordActivity(strapi: Core.Strapi, member: MemberRow, now: Date): Promise<void> {
+  return activityOf(strapi).record(member, now);
 }
 
 /**

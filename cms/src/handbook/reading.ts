@@ -3,17 +3,16 @@ import { errors } from '@strapi/utils';
 import { RulesError, addDays, evaluate, localDay, plan, pregnancyCalculator, type Locale } from '@mch/rules';
 import { assertNoProblems } from '../validation/problems';
 import { catalogueOf } from './catalogue';
-import { listJourneys } from './journeys';
 import { notificationView } from './members';
-import { T, knexOf, toJourney, toMember, type MemberRow, type NotificationRow } from './tables';
+import { T, knexOf, toJourney, toMember, type JourneyRow, type MemberRow, type NotificationRow } from './tables';
 
 /**
  * The content that qualifies today for all of the member's journeys, ranked by rules/, each item with
  * its reason. zh-Hans is the primary locale: an item without the requested locale falls back to it.
  */
-export async function feed(
+export function feed(
   strapi: Core.Strapi,
-  member: MemberRow,
+  { member, journeys: rows }: { member: MemberRow; journeys: JourneyRow[] },
   query: { at?: string; locale?: Locale; limit?: number; cursor?: string },
   now: Date,
 ) {
@@ -22,7 +21,7 @@ export async function feed(
   const limit = query.limit ?? 20;
   const offset = query.cursor ? Number(query.cursor) : 0;
   const catalogue = catalogueOf(strapi);
-  const journeys = (await listJourneys(strapi, member)).map(toJourney);
+  const journeys = rows.map(toJourney);
   const result = evaluate({ member: { ...toMember(member), locale: 'zh-Hans' }, journeys, rules: [], contentIndex: catalogue.contentIndex, at });
   const page = result.content.slice(offset, offset + limit);
   const next = offset + limit < result.content.length ? String(offset + limit) : null;
@@ -49,12 +48,17 @@ export async function feed(
 }
 
 /** What is coming: the reminder timeline that rules/ plans from today. */
-export async function upcoming(strapi: Core.Strapi, member: MemberRow, query: { days?: number; locale?: Locale }, now: Date) {
+export function upcoming(
+  strapi: Core.Strapi,
+  { member, journeys: rows }: { member: MemberRow; journeys: JourneyRow[] },
+  query: { days?: number; locale?: Locale },
+  now: Date,
+) {
   const from = localDay(now, member.time_zone);
   const days = query.days ?? 90;
   const catalogue = catalogueOf(strapi);
   const domainMember = { ...toMember(member), locale: query.locale ?? (member.locale as Locale) };
-  const journeys = (await listJourneys(strapi, member)).map(toJourney);
+  const journeys = rows.map(toJourney);
   const occurrences = plan({ member: domainMember, journeys, rules: catalogue.rulesFor(domainMember), from, days });
   return {
     from,
@@ -73,7 +77,8 @@ export async function upcoming(strapi: Core.Strapi, member: MemberRow, query: { 
   };
 }
 
-const VISIBLE_IN_INBOX = ['scheduled', 'queued', 'sent', 'failed'];
+/** Every row not withdrawn: a push being sent, held back by the cap or failed is still in the inbox. */
+const VISIBLE_IN_INBOX = ['scheduled', 'queued', 'sending', 'sent', 'failed'];
 
 export async function inbox(strapi: Core.Strapi, member: MemberRow, query: { limit?: number; cursor?: string }, now: Date) {
   const limit = query.limit ?? 20;

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { addEvent, createJourney, patchJourney } from '../../../handbook/journeys';
+import { addEvent, createJourney, findMemberWithJourneys, patchJourney } from '../../../handbook/journeys';
 import { eraseMember, exportMember, findMember, journeyView, memberView, recordActivity, upsertMember } from '../../../handbook/members';
 import { OPENAPI } from '../../../handbook/openapi';
 import { feed, inbox, markRead, pregnancyTool, upcoming } from '../../../handbook/reading';
@@ -32,6 +32,13 @@ async function memberOf(strapi: Core.Strapi, ctx: Ctx): Promise<MemberRow> {
   const member = await findMember(strapi, externalIdOf(ctx));
   if (!member) throw new errors.NotFoundError('member not found');
   return member;
+}
+
+/** The member with their journeys, in one query (the feed and the timeline need both). */
+async function memberWithJourneysOf(strapi: Core.Strapi, ctx: Ctx) {
+  const found = await findMemberWithJourneys(strapi, externalIdOf(ctx));
+  if (!found) throw new errors.NotFoundError('member not found');
+  return found;
 }
 
 /** The request body as sent: `{ data: {...} }` (Strapi's convention) or the object itself. */
@@ -89,16 +96,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async feed(ctx: Ctx) {
-    const member = await memberOf(strapi, ctx);
+    const found = await memberWithJourneysOf(strapi, ctx);
     const now = new Date();
-    const result = await feed(strapi, member, parse(feedQuery, ctx.query, 'query'), now);
-    await recordActivity(strapi, member, now);
+    const result = feed(strapi, found, parse(feedQuery, ctx.query, 'query'), now);
+    await recordActivity(strapi, found.member, now);
     ctx.body = { data: result };
   },
 
   async upcoming(ctx: Ctx) {
-    const member = await memberOf(strapi, ctx);
-    ctx.body = { data: await upcoming(strapi, member, parse(upcomingQuery, ctx.query, 'query'), new Date()) };
+    const found = await memberWithJourneysOf(strapi, ctx);
+    ctx.body = { data: upcoming(strapi, found, parse(upcomingQuery, ctx.query, 'query'), new Date()) };
   },
 
   async inbox(ctx: Ctx) {

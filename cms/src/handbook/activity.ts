@@ -1,0 +1,90 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { localDay } from '@mch/rules';
+import { T, isoDate, knexOf, type MemberRow } from './tables';
+
+/** Rows per statement: well under PostgreSQL's and SQLite's bound-parameter limits. */
+const MAX_BATCH = 500;
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Last active day (daily granularity), for the usage statistics: one `hb_member_activity` row per
+ * member and day, and `hb_members.last_active_on`. The member row read by the request already says
+ * whether today is recorded, so only a member's first request of the day writes (in any process,
+ * after any restart: the database is the record, not this process's memory).
+ *
+ * Those first requests are written together (group commit): a request waits until its row is
+ * stored, but the requests that arrive while one batch is being written share the next batch's two
+ * statements instead of issuing two each.
+ */
+export class ActivityRecorder {
+  private pending = new Map<string, { memberId: number | string; day: string }>();
+  private waiters: Waiter[] = [];
+  private flushing = false;
+
+  constructor(private readonly knex: () => Knex) {}
+
+  /** Resolves once the member's activity for the day of `now` (in their time zone) is stored. */
+  record(member: MemberRow, now: Date): Promise<void> {
+    const day = localDay(now, member.time_zone);
+    if (isoDate(member.last_active_on) === day) return Promise.resolve();
+    this.pending.set(`${member.id}:${day}`, { memberId: member.id, day });
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.flushing || this.pending.size === 0) return;
+    this.flushing = true;
+    const batch = [...this.pending.values()];
+    const waiters = this.waiters;
+    this.pending = new Map();
+    this.waiters = [];
+    this.write(batch).then(
+      () => waiters.forEach((w) => w.resolve()),
+      (error: unknown) => waiters.forEach((w) => w.reject(error)),
+    ).finally(() => {
+      this.flushing = false;
+      this.kick();
+    });
+  }
+
+  private async write(batch: Array<{ memberId: number | string; day: string }>): Promise<void> {
+    const knex = this.knex();
+    for (let start = 0; start < batch.length; start += MAX_BATCH) {
+      const rows = batch.slice(start, start + MAX_BATCH);
+      await knex(T.activity)
+        .insert(rows.map((r) => ({ member_id: r.memberId, day: r.day })))
+        .onConflict(['member_id', 'day'])
+        .ignore();
+      const byDay = new Map<string, Array<number | string>>();
+      for (const r of rows) byDay.set(r.day, [...(byDay.get(r.day) ?? []), r.memberId]);
+      for (const [day, ids] of byDay) {
+        // Never backwards: another process (or a request across midnight) may have stored a later day.
+        await knex(T.members)
+          .whereIn('id', ids)
+          .where((q) => {
+            void q.whereNull('last_active_on').orWhere('last_active_on', '<', day);
+          })
+          .update({ last_active_on: day });
+      }
+    }
+  }
+}
+
+const recorders = new WeakMap<Core.Strapi, ActivityRecorder>();
+
+export function activityOf(strapi: Core.Strapi): ActivityRecorder {
+  let recorder = recorders.get(strapi);
+  if (!recorder) {
+    recorder = new ActivityRecorder(() => knexOf(strapi));
+    recorders.set(strapi, recorder);
+  }
+  return recorder;
+}

@@ -1,0 +1,85 @@
+import type { Core } from '@strapi/strapi';
+
+export interface ApiToken {
+  kind?: string;
+  type?: string;
+  permissions?: string[];
+  expiresAt?: string | null;
+}
+
+interface ApiTokenService {
+  hash(accessKey: string): string;
+  getByAccessKey(accessKeyHash: string): Promise<ApiToken | null>;
+}
+
+/**
+ * Another process's token change (the admin panel may run elsewhere) is seen after at most this long;
+ * one in this process at once (the cache is cleared on every write to the token tables).
+ */
+export const TOKEN_CACHE_MS = 5_000;
+const MAX_ENTRIES = 1_000;
+const TOKEN_MODELS = ['admin::api-token', 'admin::api-token-permission'];
+const WRITES = ['afterCreate', 'afterCreateMany', 'afterUpdate', 'afterUpdateMany', 'afterDelete', 'afterDeleteMany'] as const;
+
+/**
+ * Verified host-app tokens (by hash, never the secret) → the token with its permissions, so the feed
+ * does not pay a token query per request. Unknown tokens are remembered too (a flood of bad tokens
+ * costs no queries), for the same short time.
+ */
+export class TokenCache {
+  private entries = new Map<string, { token: ApiToken | null; until: number }>();
+  private loading = new Map<string, Promise<ApiToken | null>>();
+  private generation = 0;
+
+  constructor(private readonly strapi: Core.Strapi) {
+    const clear = () => this.clear();
+    const subscriber: Record<string, unknown> = { models: TOKEN_MODELS };
+    for (const action of WRITES) subscriber[action] = clear;
+    strapi.db.lifecycles.subscribe(subscriber);
+  }
+
+  private get service(): ApiTokenService {
+    return this.strapi.service('admin::api-token-content-api') as unknown as ApiTokenService;
+  }
+
+  clear(): void {
+    this.generation += 1;
+    this.entries.clear();
+    this.loading.clear();
+  }
+
+  async get(accessKey: string, now = Date.now()): Promise<ApiToken | null> {
+    const hash = this.service.hash(accessKey);
+    const entry = this.entries.get(hash);
+    if (entry && entry.until >= now) return entry.token;
+    // Concurrent first requests with the same token share one query.
+    let pending = this.loading.get(hash);
+    if (!pending) {
+      const generation = this.generation;
+      pending = this.service.getByAccessKey(hash).then((token) => {
+        // A token change during the query: answer this request, but do not remember a stale result.
+        if (generation === this.generation) {
+          if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+          this.entries.set(hash, { token, until: Date.now() + TOKEN_CACHE_MS });
+        }
+        return token;
+      });
+      this.loading.set(hash, pending);
+      void pending.finally(() => {
+        if (this.loading.get(hash) === pending) this.loading.delete(hash);
+      }).catch(() => undefined);
+    }
+    return pending;
+  }
+}
+
+const caches = new WeakMap<Core.Strapi, TokenCache>();
+
+export function tokenCacheOf(strapi: Core.Strapi): TokenCache {
+  let cache = caches.get(strapi);
+  if (!cache) {
+    cache = new TokenCache(strapi);
+    caches.set(strapi, cache);
+  }
+  return cache;
+}

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { addDays, localDay } from '@mch/rules';
+import { ActivityRecorder } from '../../cms/src/handbook/activity';
+import type { MemberRow } from '../../cms/src/handbook/tables';
+import { bootApp, HOST_APP_ACTIONS, type TestApp } from '../helpers/app';
+import { uniqueSlug } from '../helpers/factories';
+
+interface TokenService {
+  create(attrs: Record<string, unknown>): Promise<{ id: number; accessKey: string }>;
+  update(id: number, attrs: Record<string, unknown>): Promise<unknown>;
+  revoke(id: number): Promise<unknown>;
+}
+
+/** The host-app API's fast path (docs/decisions/007) keeps every rule it replaces. */
+describe('host-app API fast path (real PostgreSQL, real HTTP)', () => {
+  let app: TestApp;
+  let adminToken: string;
+  const today = () => localDay(new Date(), 'Asia/Shanghai');
+  const memberPath = (id: string) => `/api/handbook/members/${id}`;
+  const tokens = () => app.strapi.service('admin::api-token-content-api') as unknown as TokenService;
+  const knex = () => app.strapi.db.connection;
+
+  const newToken = (permissions = HOST_APP_ACTIONS) =>
+    tokens().create({ name: `cache-test-${randomBytes(4).toString('hex')}`, kind: 'content-api', type: 'custom', lifespan: null, permissions });
+
+  const newMember = async () => {
+    const id = uniqueSlug('m');
+    const res = await app.http().put(memberPath(id)).set({ Authorization: `Bearer ${adminToken}` }).send({ consent: { version: 'v1', at: '2026-11-01T08:00:00+08:00' } });
+    expect(res.status).toBe(201);
+    return id;
+  };
+
+  const feedStatus = async (id: string, accessKey: string) =>
+    (await app.http().get(`${memberPath(id)}/feed`).set({ Authorization: `Bearer ${accessKey}` })).status;
+
+  const activityRows = async (id: string) =>
+    knex()<{ day: string }>('hb_member_activity as a').join('hb_members as m', 'm.id', 'a.member_id').where('m.external_id', id).select('a.day');
+
+  const memberRow = async (id: string) => (await knex()('hb_members').where({ external_id: id }).first()) as MemberRow;
+
+  beforeAll(async () => {
+    app = await bootApp();
+    adminToken = (await newToken()).accessKey;
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  describe('token cache', () => {
+    it('refuses a revoked token at once (401), although it was just used', async () => {
+      const member = await newMember();
+      const token = await newToken();
+      expect(await feedStatus(member, token.accessKey)).toBe(200);
+      expect(await feedStatus(member, token.accessKey)).toBe(200);
+      await tokens().revoke(token.id);
+      expect(await feedStatus(member, token.accessKey)).toBe(401);
+    });
+
+    it('applies a change of permissions at once (403)', async () => {
+      const member = await newMember();
+      const token = await newToken();
+      expect(await feedStatus(member, token.accessKey)).toBe(200);
+      await tokens().update(token.id, { permissions: HOST_APP_ACTIONS.filter((a) => !a.endsWith('.feed')) });
+      expect(await feedStatus(member, token.accessKey)).toBe(403);
+      await tokens().update(token.id, { permissions: HOST_APP_ACTIONS });
+      expect(await feedStatus(member, token.accessKey)).toBe(200);
+    });
+
+    it('answers concurrent first requests with a new token alike', async () => {
+      const member = await newMember();
+      const token = await newToken();
+      const statuses = await Promise.all(Array.from({ length: 10 }, () => feedStatus(member, token.accessKey)));
+      expect(statuses).toEqual(Array(10).fill(200));
+      expect(await feedStatus(member, 'unknown-token')).toBe(401);
+    });
+  });
+
+  describe('activity (daily granularity)', () => {
+    it('records one row per member and day, however many requests, concurrent or not', async () => {
+      const members = await Promise.all([newMember(), newMember(), newMember()]);
+      const statuses = await Promise.all(members.flatMap((m) => Array.from({ length: 8 }, () => feedStatus(m, adminToken))));
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      for (const m of members) {
+        // Recorded before the response: no waiting.
+        expect((await activityRows(m)).map((r) => String(r.day).slice(0, 10))).toEqual([today()]);
+        expect(String((await memberRow(m)).last_active_on).slice(0, 10)).toBe(today());
+      }
+      expect(await feedStatus(members[0], adminToken)).toBe(200);
+      expect(await activityRows(members[0])).toHaveLength(1);
+    });
+
+    it('still holds after a restart and across processes: the database is the record', async () => {
+      const member = await newMember();
+      const stale = await memberRow(member); // read before today's activity, as another process might hold it
+      expect(await feedStatus(member, adminToken)).toBe(200);
+      // A fresh recorder has no memory, like a restarted or another process, and holds the stale row.
+      const other = new ActivityRecorder(() => knex());
+      await Promise.all([other.record(stale, new Date()), other.record(stale, new Date())]);
+      expect(await activityRows(member)).toHaveLength(1);
+      // A late write for yesterday adds yesterday's row but never moves the last active day backwards.
+      const yesterday = new Date(Date.now() - 86_400_000);
+      await other.record(stale, yesterday);
+      const days = (await activityRows(member)).map((r) => String(r.day).slice(0, 10)).sort();
+      expect(days).toEqual([addDays(today(), -1), today()].sort());
+      expect(String((await memberRow(member)).last_active_on).slice(0, 10)).toBe(today());
+    });
+
+    it('records the inbox reader too', async () => {
+      const member = await newMember();
+      const res = await app.http().get(`${memberPath(member)}/inbox`).set({ Authorization: `Bearer ${adminToken}` });
+      expect(res.status).toBe(200);
+      expect(await activityRows(member)).toHaveLength(1);
+    });
+  });
+});
