@@ -2,6 +2,7 @@
  * Two projects:
  *  - unit: pure code (rules/), no servers.
  *  - integration: the real Strapi app (cms/dist) on real PostgreSQL and Redis, over real HTTP.
+ *  - browser: the same app serving its built admin panel, driven by chromium (playwright-core).
  * Type checking is `npm run typecheck` (strict, tests included); jest only transpiles.
  */
 const transform = {
@@ -29,6 +30,16 @@ module.exports = {
       rootDir: __dirname,
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      transform,
+      moduleNameMapper,
+      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+    },
+    {
+      // The admin panel in Debian's chromium (playwright-core); fails, never skips, when chromium is missing.
+      displayName: 'browser',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
       transform,
       moduleNameMapper,
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',

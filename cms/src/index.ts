@@ -1,4 +1,7 @@
 import type { Core } from '@strapi/strapi';
+import { registerOwnInstitutionCondition } from './admin-scope/condition';
+import { registerRuleScopeEnforcement } from './admin-scope/enforce-rules';
+import { ensureAdminRoles } from './bootstrap/admin-roles';
 import { ensureLocales } from './bootstrap/locales';
 import { registerDocumentMiddlewares } from './document-middlewares';
 import { catalogueOf } from './handbook/catalogue';
@@ -6,10 +9,13 @@ import { catalogueOf } from './handbook/catalogue';
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     registerDocumentMiddlewares(strapi);
+    registerRuleScopeEnforcement(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await ensureLocales(strapi);
+    await registerOwnInstitutionCondition(strapi);
+    await ensureAdminRoles(strapi);
     await catalogueOf(strapi).start({ redisUrl: process.env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379' });
   },
 

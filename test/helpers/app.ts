@@ -26,9 +26,9 @@ function ensureTestSecrets(): void {
 
 /**
  * Boots the built app (cms/dist) through the same entry point as production, on a fresh PostgreSQL
- * schema, and mounts its real HTTP server. One app per test file.
+ * schema, and mounts its real HTTP server. One app per test file. `serveAdminPanel` for browser tests.
  */
-export async function bootApp(): Promise<TestApp> {
+export async function bootApp({ serveAdminPanel = false }: { serveAdminPanel?: boolean } = {}): Promise<TestApp> {
   ensureTestSecrets();
   const schema = newSchemaName();
   await createSchema(schema);
@@ -42,7 +42,8 @@ export async function bootApp(): Promise<TestApp> {
     appDir: CMS_DIR,
     distDir: path.join(CMS_DIR, 'dist'),
     autoReload: false,
-    serveAdminPanel: false,
+    // The browser tests need the built admin panel (cms/dist/build); the others skip serving it.
+    serveAdminPanel,
   }).load();
   strapi.server.mount();
 

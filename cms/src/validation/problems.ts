@@ -17,10 +17,11 @@ export function pathSegments(path: string): string[] {
 
 /** Throws a ValidationError (HTTP 400) listing every problem; does nothing when there are none. */
 export function assertNoProblems(problems: FieldProblem[]): void {
-  if (problems.length === 0) return;
-  const first = problems[0];
-  const message =
-    problems.length === 1 ? `${first.path}: ${first.message}` : `${problems.length} problems, first: ${first.path}: ${first.message}`;
+  const [first] = problems;
+  if (!first) return;
+  // The admin panel shows this message as it is: English and, where rules/ gives one, Chinese.
+  const text = `${first.path}: ${first.message}${first.messageZh ? `（${first.messageZh}）` : ''}`;
+  const message = problems.length === 1 ? text : `${problems.length} problems, first: ${text}`;
   throw new errors.ValidationError(message, {
     errors: problems.map((p) => ({
       field: p.path,
