@@ -51,13 +51,13 @@ export default tseslint.config(
     },
   },
   {
-    // Only workers/src/queue/ talks to bull: a later move to another queue touches one folder.
+    // Only workers/src/queue/ talks to bull (and bull-board): a later move to another queue touches one folder.
     files: ['workers/**/*.ts'],
     ignores: ['workers/src/queue/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [...deepImports, { group: ['bull', 'bull/*'], message: 'Only workers/src/queue/ imports bull.' }] },
+        { patterns: [...deepImports, { group: ['bull', 'bull/*', '@bull-board/*'], message: 'Only workers/src/queue/ imports bull and bull-board.' }] },
       ],
     },
   },

@@ -1,0 +1,37 @@
+import type { Clock } from './clock';
+import type { WorkerConfig } from './config';
+import type { Kernel } from './kernel';
+import type { Logger } from './log';
+import type { Metrics } from './metrics';
+import type { JobDefinition, QueueSystem } from './queue';
+import type { DeliverPayload } from './jobs/deliver/payload';
+import type { SweepChunkPayload } from './jobs/sweep-chunk/payload';
+import type { SweepPayload } from './jobs/sweep/payload';
+import type { ReconcilePayload } from './jobs/reconcile/payload';
+
+export interface Jobs {
+  sweep: JobDefinition<SweepPayload>;
+  sweepChunk: JobDefinition<SweepChunkPayload>;
+  deliver: JobDefinition<DeliverPayload>;
+  reconcile: JobDefinition<ReconcilePayload>;
+}
+
+/** What every job handler gets: passed in, never global. */
+export interface WorkerContext {
+  kernel: Kernel;
+  queues: QueueSystem;
+  config: WorkerConfig;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  jobs: Jobs;
+}
+
+export const NOTIFICATIONS = 'hb_notifications';
+export const ATTEMPTS = 'hb_delivery_attempts';
+export const MEMBERS = 'hb_members';
+export const JOURNEYS = 'hb_journeys';
+export const PENDING = ['scheduled', 'queued'] as const;
+
+/** bull job id of a notification's delivery: the notification id (prefixed: bull's own ids are numbers). */
+export const deliveryJobId = (notificationId: string | number): string => `n${notificationId}`;

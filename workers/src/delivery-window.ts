@@ -1,0 +1,52 @@
+import { addDays, instantAt, localDay, type IsoDate } from '@mch/rules';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function localMinutes(at: Date, timeZone: string): number {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, f);
+  }
+  const parts = f.formatToParts(at);
+  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
+  const minute = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
+  return hour * 60 + minute;
+}
+
+function parseHhMm(value: string, fallback: number): number {
+  const m = /^(\d{2}):(\d{2})$/.exec(value);
+  if (!m) return fallback;
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/**
+ * When a push may go out: the rule's delivery hour on the occurrence's day in the member's zone (or
+ * now, when that has passed), moved to the end of the member's quiet hours if it falls inside them.
+ * Quiet hours wrap midnight when start > end (default 21:00–08:00); start = end means none.
+ */
+export function deliverAfter(input: {
+  day: IsoDate;
+  deliveryHour: number;
+  timeZone: string;
+  quietStart: string;
+  quietEnd: string;
+  now: Date;
+}): Date {
+  const { day, deliveryHour, timeZone, now } = input;
+  let at = instantAt(day, deliveryHour, 0, timeZone);
+  if (at.getTime() < now.getTime()) at = new Date(now.getTime());
+  const start = parseHhMm(input.quietStart, 21 * 60);
+  const end = parseHhMm(input.quietEnd, 8 * 60);
+  if (start === end) return at;
+  const minutes = localMinutes(at, timeZone);
+  const today = localDay(at, timeZone);
+  const endOn = (d: IsoDate) => instantAt(d, Math.floor(end / 60), end % 60, timeZone);
+  if (start > end) {
+    if (minutes >= start) return endOn(addDays(today, 1));
+    if (minutes < end) return endOn(today);
+    return at;
+  }
+  if (minutes >= start && minutes < end) return endOn(today);
+  return at;
+}

@@ -1,0 +1,146 @@
+import type { Knex } from 'knex';
+import { addDays, type AnchorRange, type IsoDate, type ReminderRule } from '@mch/rules';
+import { typed } from './typed';
+
+/** Member columns the sweep needs, selected with each candidate journey (prefixed m_). */
+const MEMBER_COLUMNS = [
+  'id',
+  'external_id',
+  'region_code',
+  'institution_code',
+  'locale',
+  'time_zone',
+  'quiet_start',
+  'quiet_end',
+  'channels',
+  'enrolled_on',
+  'consent_version',
+  'muted_categories',
+  'last_active_on',
+  'created_at',
+  'updated_at',
+] as const;
+
+export interface CandidateRow {
+  journey: Record<string, unknown>;
+  member: Record<string, unknown>;
+}
+
+interface AnchorSelection {
+  column: string;
+  kinds: string[];
+  status: string | null;
+  /** Anchor date → column value (the EDD is stored as effective LMP = EDD − 280). */
+  shift: number;
+}
+
+/** Which indexed column holds a rule's anchor date (hb_journeys indexes, see the migration). */
+export function anchorSelection(rule: Pick<ReminderRule, 'trigger'>): AnchorSelection {
+  const { anchor, corrected } = rule.trigger;
+  switch (anchor) {
+    case 'lmp':
+      return { column: 'effective_lmp', kinds: ['pregnancy'], status: 'active', shift: 0 };
+    case 'edd':
+      return { column: 'effective_lmp', kinds: ['pregnancy'], status: 'active', shift: -280 };
+    case 'last-visit':
+      return { column: 'last_visit_on', kinds: ['pregnancy'], status: 'active', shift: 0 };
+    case 'delivery':
+      return { column: 'outcome_on', kinds: ['pregnancy'], status: 'delivered', shift: 0 };
+    case 'birth':
+      return { column: corrected ? 'corrected_birth_date' : 'birth_date', kinds: ['child'], status: null, shift: 0 };
+    case 'enrolment':
+      return { column: 'enrolled_on', kinds: ['preconception', 'pregnancy', 'child'], status: null, shift: 0 };
+  }
+}
+
+export interface CandidateQuery {
+  rule: ReminderRule;
+  day: IsoDate;
+  ranges: AnchorRange[];
+  /** null = every zone. */
+  zones: string[] | null;
+  afterId: string | null;
+  upToId: string | null;
+}
+
+/**
+ * One indexed range query per (rule, anchor column): journeys whose anchor date falls in one of the
+ * ranges, enrolled by the day (no back-fill before enrolment), in the given zones, of the rule's
+ * institution, without a notification for this occurrence yet. Keyset-paginated by journey id.
+ */
+function base(knex: Knex, q: CandidateQuery): Knex.QueryBuilder {
+  const sel = anchorSelection(q.rule);
+  const query = knex('hb_journeys as j')
+    .join('hb_members as m', 'm.id', 'j.member_id')
+    .whereIn('j.kind', sel.kinds)
+    .where((w) => {
+      for (const r of q.ranges) void w.orWhereBetween(`j.${sel.column}`, [addDays(r.from, sel.shift), addDays(r.to, sel.shift)]);
+    })
+    .where('j.enrolled_on', '<=', q.day)
+    .where('m.enrolled_on', '<=', q.day)
+    .whereNotExists(
+      knex('hb_notifications as n')
+        .select(knex.raw('1'))
+        .whereRaw('n.journey_id = j.id')
+        .where('n.rule_key', q.rule.key)
+        .where('n.scheduled_on', q.day),
+    );
+  if (sel.status) void query.where('j.status', sel.status);
+  if (q.zones) void query.whereIn('m.time_zone', q.zones);
+  if (q.rule.institutionCode !== null) void query.where('m.institution_code', q.rule.institutionCode);
+  if (q.afterId !== null) void query.where('j.id', '>', q.afterId);
+  if (q.upToId !== null) void query.where('j.id', '<=', q.upToId);
+  return query;
+}
+
+/** Keyset boundaries splitting the candidates into chunks of `pageSize` (last id of each full chunk). */
+export async function chunkBoundaries(knex: Knex, q: CandidateQuery, pageSize: number): Promise<string[]> {
+  const inner = base(knex, q).select('j.id', knex.raw('row_number() over (order by j.id) as rn'));
+  const rows = await typed<Array<{ id: string }>>(knex
+    .select('id')
+    .from(inner.as('c'))
+    .whereRaw('rn % ? = 0', [pageSize])
+    .orderBy('id'));
+  return rows.map((r) => r.id);
+}
+
+export async function candidatePage(knex: Knex, q: CandidateQuery, limit: number): Promise<CandidateRow[]> {
+  const rows = await typed<Array<Record<string, unknown>>>(base(knex, q)
+    .select('j.*', ...MEMBER_COLUMNS.map((c) => `m.${c} as m_${c}`))
+    .orderBy('j.id')
+    .limit(limit));
+  return rows.map(splitRow);
+}
+
+/** A joined row → the journey's columns and the member's (selected with the prefix m_). */
+function splitRow(row: Record<string, unknown>): CandidateRow {
+  const journey: Record<string, unknown> = {};
+  const member: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith('m_')) member[key.slice(2)] = value;
+    else journey[key] = value;
+  }
+  return { journey, member };
+}
+
+/** One journey with its member, split like a candidate. */
+export async function journeyWithMember(knex: Knex, journeyId: string): Promise<CandidateRow | null> {
+  const row = await typed<Record<string, unknown> | undefined>(knex('hb_journeys as j')
+    .join('hb_members as m', 'm.id', 'j.member_id')
+    .where('j.id', journeyId)
+    .first('j.*', ...MEMBER_COLUMNS.map((c) => `m.${c} as m_${c}`)));
+  return row ? splitRow(row) : null;
+}
+
+/** Several journeys with their members, by journey id (the delivery's re-check of a batch). */
+export async function journeysWithMembers(knex: Knex, journeyIds: string[]): Promise<Map<string, CandidateRow>> {
+  if (journeyIds.length === 0) return new Map();
+  const rows = await typed<Array<Record<string, unknown>>>(knex('hb_journeys as j')
+    .join('hb_members as m', 'm.id', 'j.member_id')
+    .whereIn('j.id', journeyIds)
+    .select('j.*', ...MEMBER_COLUMNS.map((c) => `m.${c} as m_${c}`)));
+  return new Map(rows.map((row) => {
+    const split = splitRow(row);
+    return [String(split.journey.id), split];
+  }));
+}
