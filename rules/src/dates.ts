@@ -158,11 +158,26 @@ function assertInstant(at: Date): void {
 export function localDay(at: Date, timeZone: string): IsoDate {
   assertTimeZone(timeZone);
   assertInstant(at);
-  const local = new TZDate(at.getTime(), timeZone);
+  const ms = at.getTime();
+  // Every request asks for "today" in the member's zone; the answer is the same within a minute
+  // (UTC offsets since 1980 are whole minutes), so the last answer per zone is kept.
+  const minute = Math.floor(ms / 60_000);
+  const memo = ms >= MEMO_FROM_MS ? lastLocalDay.get(timeZone) : undefined;
+  if (memo && memo.minute === minute) return memo.day;
+  const local = new TZDate(ms, timeZone);
   const m = String(local.getMonth() + 1).padStart(2, '0');
   const d = String(local.getDate()).padStart(2, '0');
-  return `${String(local.getFullYear()).padStart(4, '0')}-${m}-${d}`;
+  const day = `${String(local.getFullYear()).padStart(4, '0')}-${m}-${d}`;
+  if (ms >= MEMO_FROM_MS) {
+    if (lastLocalDay.size >= 1_000) lastLocalDay.clear();
+    lastLocalDay.set(timeZone, { minute, day });
+  }
+  return day;
 }
+
+/** 1980-01-01T00:00Z: from then on no zone has a UTC offset with seconds, so a minute has one local day. */
+const MEMO_FROM_MS = Date.UTC(1980, 0, 1);
+const lastLocalDay = new Map<string, { minute: number; day: IsoDate }>();
 
 /** The local hour (0–23) of an instant in a time zone (quiet hours, delivery hour). */
 export function localHour(at: Date, timeZone: string): number {

@@ -75,6 +75,90 @@ describe('host-app API fast path (real PostgreSQL, real HTTP)', () => {
     });
   });
 
+  describe('the feed answered before the router (middlewares/host-app-fast-path.ts)', () => {
+    /** Headers whose value depends on the response itself. */
+    const VARYING = new Set(['content-length', 'date', 'etag', 'connection', 'keep-alive']);
+    const stableHeaders = (headers: Record<string, string>) =>
+      Object.fromEntries(Object.entries(headers).filter(([name]) => !VARYING.has(name)));
+
+    it('sends the same headers as a routed host-app read (security, powered-by, JSON)', async () => {
+      const member = await newMember();
+      const auth = { Authorization: `Bearer ${adminToken}` };
+      const fed = await app.http().get(`${memberPath(member)}/feed`).set(auth);
+      const routed = await app.http().get(`${memberPath(member)}/upcoming`).set(auth);
+      expect(fed.status).toBe(200);
+      expect(routed.status).toBe(200);
+      expect(fed.headers['content-security-policy']).toBeTruthy();
+      expect(fed.headers['x-content-type-options']).toBe('nosniff');
+      expect(stableHeaders(fed.headers as Record<string, string>)).toEqual(stableHeaders(routed.headers as Record<string, string>));
+      // With an Origin, CORS answers on both alike.
+      const origin = { ...auth, Origin: 'https://host-app.example' };
+      const fedCors = await app.http().get(`${memberPath(member)}/feed`).set(origin);
+      const routedCors = await app.http().get(`${memberPath(member)}/upcoming`).set(origin);
+      expect(fedCors.headers['access-control-allow-origin']).toBe(routedCors.headers['access-control-allow-origin']);
+      expect(fedCors.headers.vary).toBe(routedCors.headers.vary);
+    });
+
+    it('answers errors in the shape and with the statuses of the routed API', async () => {
+      const member = await newMember();
+      const routedNoToken = await app.http().get(`${memberPath(member)}/upcoming`);
+      const noToken = await app.http().get(`${memberPath(member)}/feed`);
+      expect(noToken.status).toBe(401);
+      expect(routedNoToken.status).toBe(401);
+      expect(noToken.body).toEqual(routedNoToken.body);
+      expect(noToken.body.error).toMatchObject({ status: 401, name: 'UnauthorizedError' });
+
+      const feedOnly = await newToken(['api::handbook.handbook.feed']);
+      const upcomingOnly = await newToken(['api::handbook.handbook.upcoming']);
+      const routedForbidden = await app.http().get(`${memberPath(member)}/upcoming`).set({ Authorization: `Bearer ${feedOnly.accessKey}` });
+      const forbidden = await app.http().get(`${memberPath(member)}/feed`).set({ Authorization: `Bearer ${upcomingOnly.accessKey}` });
+      expect(routedForbidden.status).toBe(403);
+      expect(forbidden.status).toBe(403);
+      expect(forbidden.body).toEqual(routedForbidden.body);
+
+      const auth = { Authorization: `Bearer ${adminToken}` };
+      const unknown = await app.http().get(`${memberPath('nobody-' + randomBytes(3).toString('hex'))}/feed`).set(auth);
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error).toMatchObject({ status: 404, name: 'NotFoundError', message: 'member not found' });
+
+      const bad = await app.http().get(`${memberPath(member)}/feed`).query({ limit: 'many', colour: 'red' }).set(auth);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.name).toBe('ValidationError');
+      const fields = (bad.body.error.details.errors as Array<{ field: string }>).map((e) => e.field).sort();
+      expect(fields).toEqual(expect.arrayContaining(['query.limit']));
+      expect(fields.some((f) => f.includes('colour') || f === 'query')).toBe(true);
+    });
+
+    it('decodes the member id as the router does, trailing slash included', async () => {
+      const id = `${uniqueSlug('m')}.é`;
+      const res = await app.http().put(memberPath(encodeURIComponent(id))).set({ Authorization: `Bearer ${adminToken}` }).send({ consent: { version: 'v1', at: '2026-11-01T08:00:00+08:00' } });
+      if (res.status !== 201) {
+        // Ids the schema refuses are refused alike on the feed.
+        const feed = await app.http().get(`${memberPath(encodeURIComponent(id))}/feed`).set({ Authorization: `Bearer ${adminToken}` });
+        expect(feed.status).toBe(res.status);
+        expect(feed.body.error.details).toEqual(res.body.error.details);
+        return;
+      }
+      for (const path of [`${memberPath(encodeURIComponent(id))}/feed`, `${memberPath(encodeURIComponent(id))}/feed/`]) {
+        const feed = await app.http().get(path).set({ Authorization: `Bearer ${adminToken}` });
+        expect(feed.status).toBe(200);
+        expect(feed.body.data.items).toEqual([]);
+      }
+    });
+
+    it("sends nothing to Strapi's telemetry: request URLs carry member ids and dates", () => {
+      // With telemetry on, Strapi counts API requests and posts their URL to its analytics service.
+      expect(app.strapi.telemetry.isDisabled).toBe(true);
+    });
+
+    it('leaves other methods and paths to the router', async () => {
+      const member = await newMember();
+      const auth = { Authorization: `Bearer ${adminToken}` };
+      expect((await app.http().post(`${memberPath(member)}/feed`).set(auth)).status).toBe(405);
+      expect((await app.http().get(`${memberPath(member)}/feed/more`).set(auth)).status).toBe(404);
+    });
+  });
+
   describe('activity (daily granularity)', () => {
     it('records one row per member and day, however many requests, concurrent or not', async () => {
       const members = await Promise.all([newMember(), newMember(), newMember()]);

@@ -10,6 +10,8 @@ import {
   localDay,
   localHour,
 } from '@mch/rules';
+import { TZDate } from '@date-fns/tz';
+import fc from 'fast-check';
 import { expectRulesError } from './fixtures';
 
 describe('localDay: the member’s calendar day, not the server’s', () => {
@@ -41,6 +43,27 @@ describe('localDay: the member’s calendar day, not the server’s', () => {
     ['2026-03-14T16:30:00Z', 'UTC', '2026-03-14'],
   ])('%s in %s is %s', (at, zone, day) => {
     expect(localDay(new Date(at), zone)).toBe(day);
+  });
+
+  it('answers as a fresh computation although the last answer per zone is kept (same minute, midnight, DST, back in time)', () => {
+    const zones = ['Asia/Shanghai', 'Asia/Urumqi', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Chatham', 'UTC'];
+    const fresh = (ms: number, zone: string) => {
+      const local = new TZDate(ms, zone);
+      return `${String(local.getFullYear()).padStart(4, '0')}-${String(local.getMonth() + 1).padStart(2, '0')}-${String(local.getDate()).padStart(2, '0')}`;
+    };
+    // Instants around local midnights and DST changes, asked in any order, each twice.
+    const edges = ['2026-03-14T15:59:59.999Z', '2026-03-14T16:00:00.000Z', '2026-03-08T06:59:59.999Z', '2026-03-08T07:00:00Z', '2026-11-01T05:30:00Z', '1975-06-01T16:00:00Z', '1900-01-01T00:00:00Z'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.oneof(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }), fc.constantFrom(...edges.map((e) => Date.parse(e)))), fc.constantFrom(...zones)), { minLength: 1, maxLength: 40 }),
+        (asks) => {
+          for (const [ms, zone] of asks) {
+            for (const probe of [ms, ms + 1, ms - 1]) expect(localDay(new Date(probe), zone)).toBe(fresh(probe, zone));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('gives the local hour and the instant of a local wall-clock time across a DST change', () => {
