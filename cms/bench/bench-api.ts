@@ -20,8 +20,14 @@ const ARTICLES = 2_000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const BASE = `http://127.0.0.1:${PORT}`;
 const CMS = path.resolve(__dirname, '..');
-/** Extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it. */
-const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/**
+ * The server's heap as `npm start` sets it (cms/package.json: API_HEAP_MB, default 256), then extra
+ * node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+ */
+const SERVER_NODE_ARGS = [
+  `--max-old-space-size=${process.env.API_HEAP_MB ?? '256'}`,
+  ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+];
 const CLOCK_TICKS_PER_S = 100;
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);

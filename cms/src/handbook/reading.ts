@@ -3,7 +3,9 @@ import { errors } from '@strapi/utils';
 import { RulesError, addDays, evaluate, localDay, plan, pregnancyCalculator, type Locale } from '@mch/rules';
 import { assertNoProblems } from '../validation/problems';
 import { catalogueOf } from './catalogue';
-import { notificationView } from './members';
+import { findMemberWithJourneys } from './journeys';
+import { notificationView, recordActivity } from './members';
+import { externalId as externalIdSchema, feedQuery, parse } from './requests';
 import { T, knexOf, toJourney, toMember, type JourneyRow, type MemberRow, type NotificationRow } from './tables';
 
 /**
@@ -45,6 +47,18 @@ export function feed(
     total: result.content.length,
     nextCursor: next,
   };
+}
+
+/**
+ * `GET …/members/:externalId/feed` from its raw path parameter and query, as the routed controller and
+ * the fast path (middlewares/host-app-fast-path.ts) both answer it; records the member's activity.
+ */
+export async function feedResponse(strapi: Core.Strapi, externalIdParam: string | undefined, query: unknown, now: Date) {
+  const found = await findMemberWithJourneys(strapi, parse(externalIdSchema, externalIdParam, 'externalId'));
+  if (!found) throw new errors.NotFoundError('member not found');
+  const result = feed(strapi, found, parse(feedQuery, query, 'query'), now);
+  await recordActivity(strapi, found.member, now);
+  return { data: result };
 }
 
 /** What is coming: the reminder timeline that rules/ plans from today. */

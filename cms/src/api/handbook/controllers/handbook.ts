@@ -3,12 +3,11 @@ import { errors } from '@strapi/utils';
 import { addEvent, createJourney, findMemberWithJourneys, patchJourney } from '../../../handbook/journeys';
 import { eraseMember, exportMember, findMember, journeyView, memberView, recordActivity, upsertMember } from '../../../handbook/members';
 import { OPENAPI } from '../../../handbook/openapi';
-import { feed, inbox, markRead, pregnancyTool, upcoming } from '../../../handbook/reading';
+import { feedResponse, inbox, markRead, pregnancyTool, upcoming } from '../../../handbook/reading';
 import {
   calculatorQuery,
   eventBody,
   externalId as externalIdSchema,
-  feedQuery,
   inboxQuery,
   journeyBody,
   journeyPatch,
@@ -95,12 +94,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     };
   },
 
+  // Normally answered by the fast path (middlewares/host-app-fast-path.ts) with the same function.
   async feed(ctx: Ctx) {
-    const found = await memberWithJourneysOf(strapi, ctx);
-    const now = new Date();
-    const result = feed(strapi, found, parse(feedQuery, ctx.query, 'query'), now);
-    await recordActivity(strapi, found.member, now);
-    ctx.body = { data: result };
+    ctx.body = await feedResponse(strapi, ctx.params.externalId, ctx.query, new Date());
   },
 
   async upcoming(ctx: Ctx) {
