@@ -18,7 +18,6 @@ import { readSeeds } from '../content-seed/src/files';
 import { upsertSeeds } from '../content-seed/src/upsert';
 import { ManualClock, systemClock } from '../workers/src/clock';
 import { parseConfig } from '../workers/src/config';
-import { deliveryJobId } from '../workers/src/context';
 import { createLogger } from '../workers/src/log';
 import { typed } from '../workers/src/store/typed';
 import { startWorkers, type Workers } from '../workers/src/workers';
@@ -217,7 +216,7 @@ async function main(): Promise<number> {
     const started = Date.now();
     await workers.runSweep();
     const due = await typed<Array<{ id: number | string }>>(strapi.db.connection('hb_notifications').where('scheduled_on', today).select('id'));
-    await workers.context.queues.waitFor('deliver', due.map((r) => deliveryJobId(r.id)));
+    await workers.delivered(due.map((r) => r.id), { timeoutMs: 120_000 });
     console.log(`sweep + delivery for ${today} at 10:00: ${due.length} reminders in ${((Date.now() - started) / 1000).toFixed(1)} s; push sink accepted ${sink.accepted.size}, rejected ${sink.rejected}\n`);
 
     printReport(await report(strapi, call, list, today, sink));

@@ -60,7 +60,7 @@ describe('workers: the queue dashboard (bull-board) for admins only', () => {
   });
 
   it('serves the dashboard and its API with the credentials: every queue, with its jobs', async () => {
-    await workers.context.queues.add(workers.context.jobs.deliver, { notificationId: '424242' }, { jobId: 'n424242', delayMs: 3_600_000 });
+    await workers.context.queues.add(workers.context.jobs.deliver, { notificationIds: ['424242', '424243'] }, { jobId: 'b424242-2', delayMs: 3_600_000 });
     const auth = { authorization: basic(user, password) };
     const page = await fetch(`${base}/`, { headers: auth });
     expect(page.status).toBe(200);

@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { addDays, instantAt, localDay } from '@mch/rules';
-import { deliveryJobId } from '../../workers/src/context';
 import type { Workers } from '../../workers/src/workers';
 import { bootApp, createFullAccessToken, type TestApp } from '../helpers/app';
 import { TEST_DATABASE_URL } from '../helpers/database';
@@ -99,7 +98,9 @@ describe('workers: a process killed mid-sweep, then restarted', () => {
       SWEEP_PAGE_SIZE: '200',
       SWEEP_CONCURRENCY: '1',
       SWEEP_EVERY_MINUTES: '1440',
-      DELIVERY_CONCURRENCY: '20',
+      // Batches small enough that a kill lands in the middle of some: 2 jobs of up to 25 at once per process.
+      DELIVERY_CONCURRENCY: '2',
+      DELIVERY_BATCH_SIZE: '25',
       DELIVERY_BACKOFF_MS: '100',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'test',
@@ -132,16 +133,15 @@ describe('workers: a process killed mid-sweep, then restarted', () => {
 
     // The gateway has them all; wait for the last in-flight jobs to record their outcome.
     const unsent = async () => typed<Array<{ id: number }>>(app.strapi.db.connection('hb_notifications').whereNot('status', 'sent').select('id'));
-    await producer.context.queues.waitFor('deliver', (await unsent()).map((r) => deliveryJobId(r.id)));
     // A push the killed worker made but could not record stays 'sending' until its lease (30 s) runs
-    // out; the reconciler then re-queues it and it is pushed again (a repeat the gateway drops). Its
-    // job had completed ('claimed by another delivery'), so waiting for jobs is not enough here.
-    const settled = Date.now() + 180_000;
-    let left = await unsent();
-    while (left.length > 0 && Date.now() < settled) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      left = await unsent();
-    }
+    // out; the worker processes' reconciler then re-queues it and it is pushed again (a repeat the
+    // gateway drops). Its batch job, re-run after the kill, had left it alone (claimed, lease not out):
+    // waiting on the jobs each row records, then on the reconciler's, covers that.
+    const pendingAtGateway = await unsent();
+    await producer.delivered(pendingAtGateway.map((r) => r.id), { timeoutMs: 180_000 }).catch((error: unknown) => {
+      process.stdout.write(`crash test: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+    const left = await unsent();
     expect(left.filter((r) => !sendingAtKill.has(String(r.id)))).toEqual([]);
     expect(left).toEqual([]);
     const rows = await typed<Array<{ id: number; status: string }>>(app.strapi.db.connection('hb_notifications').select('id', 'status'));

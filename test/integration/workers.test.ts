@@ -69,7 +69,14 @@ describe('workers: sweep → deliver on real PostgreSQL, Redis and HTTP', () => 
       .where('m.external_id', memberId)
       .orderBy('n.id')
       .select('n.*'));
-  const delivered = async (rows: Row[]) => workers.context.queues.waitFor('deliver', rows.map((r) => deliveryJobId(r.id)));
+  /** Every job holding these rows (their batch, then any retry) has finished and each row is final. */
+  const delivered = async (rows: Row[]) => workers.delivered(rows.map((r) => r.id), { timeoutMs: 30_000 });
+  /** The delivery job a row records: the sweep's batch job, a retry, or the reconciler's batch. */
+  const jobOf = async (row: Row): Promise<string> =>
+    String((await typed<{ delivery_job: string }>(knex()('hb_notifications').where({ id: row.id }).first('delivery_job'))).delivery_job);
+  const promote = async (rows: Row[]) => {
+    for (const job of new Set(await Promise.all(rows.map(jobOf)))) await workers.context.queues.promote('deliver', job);
+  };
   const requestsOf = (memberId: string) => gateway.requests.filter((r) => r.externalId === memberId);
 
   beforeAll(async () => {
@@ -127,11 +134,12 @@ describe('workers: sweep → deliver on real PostgreSQL, Redis and HTTP', () => 
     await workers.runSweep();
     const [row] = await rowsOf(c.member);
     expect(new Date(row!.deliver_after as string).toISOString()).toBe(at(addDays(S, 1), 8).toISOString());
-    expect(await workers.context.queues.state('deliver', deliveryJobId(row!.id))).toBe('delayed');
+    expect(await jobOf(row!)).toMatch(/^b\d+-1$/);
+    expect(await workers.context.queues.state('deliver', await jobOf(row!))).toBe('delayed');
     expect(requestsOf(c.member)).toHaveLength(0);
 
     clock.set(at(addDays(S, 1), 8, 1));
-    await workers.context.queues.promote('deliver', deliveryJobId(row!.id));
+    await promote([row!]);
     await delivered([row!]);
     expect(requestsOf(c.member)).toHaveLength(1);
     expect((await rowsOf(c.member))[0]!.status).toBe('sent');
@@ -148,7 +156,8 @@ describe('workers: sweep → deliver on real PostgreSQL, Redis and HTTP', () => 
     const rows = await rowsOf(c.member);
     expect(rows).toHaveLength(5);
     clock.set(at(S, 9));
-    for (const r of rows) await workers.context.queues.promote('deliver', deliveryJobId(r.id));
+    // Five rules, five sweep chunks, five delivery jobs: the cap holds across jobs (member row lock).
+    await promote(rows);
     await delivered(rows);
     const after = await rowsOf(c.member);
     const pushed = after.filter((r) => r.push).map((r) => r.priority);
@@ -191,6 +200,40 @@ describe('workers: sweep → deliver on real PostgreSQL, Redis and HTTP', () => 
     expect((await rowsOf(c.member))[0]).toMatchObject({ status: 'failed', reason: 'http-400', attempts: 1 });
   });
 
+  it('retries only the failed push of a batch: the others are sent once, a 400 fails only its own', async () => {
+    await rule({ trigger: { anchor: 'birth', offset: 44, unit: 'days' } });
+    const members: string[] = [];
+    for (let i = 0; i < 5; i += 1) members.push((await child(addDays(S, -44))).member);
+    const [flaky, refused, ...fine] = members as [string, string, ...string[]];
+    gateway.script(flaky, [503]);
+    gateway.script(refused, [400, 200]);
+    await workers.runSweep();
+    const rows = (await Promise.all(members.map(rowsOf))).flat();
+    expect(rows).toHaveLength(5);
+    // All five in one delivery job.
+    const jobs = new Set(await Promise.all(rows.map(jobOf)));
+    expect([...jobs]).toEqual([expect.stringMatching(/^b\d+-5$/)]);
+    await delivered(rows);
+    expect(requestsOf(flaky).map((r) => r.status)).toEqual([503, 200]);
+    expect(requestsOf(refused).map((r) => r.status)).toEqual([400]);
+    for (const m of fine) expect(requestsOf(m).map((r) => r.status)).toEqual([200]);
+    expect((await rowsOf(flaky))[0]).toMatchObject({ status: 'sent', attempts: 2, delivery_job: expect.stringMatching(/^r\d+-1-a2$/) });
+    expect((await rowsOf(refused))[0]).toMatchObject({ status: 'failed', reason: 'http-400', attempts: 1 });
+    for (const m of fine) expect((await rowsOf(m))[0]).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(gateway.deliveries.filter((d) => members.includes(d.externalId))).toHaveLength(4);
+  });
+
+  it('stops retrying a push after DELIVERY_ATTEMPTS pushes in all', async () => {
+    await rule({ trigger: { anchor: 'birth', offset: 43, unit: 'days' } });
+    const c = await child(addDays(S, -43));
+    // The test workers run with DELIVERY_ATTEMPTS=4.
+    gateway.script(c.member, [500, 502, 503, 500, 200]);
+    await workers.runSweep();
+    await delivered(await rowsOf(c.member));
+    expect(requestsOf(c.member).map((r) => r.status)).toEqual([500, 502, 503, 500]);
+    expect((await rowsOf(c.member))[0]).toMatchObject({ status: 'failed', reason: 'retries-exhausted', attempts: 4 });
+  });
+
   it('skips an occurrence more than STALE_AFTER_DAYS late instead of sending it', async () => {
     const r = await rule({ trigger: { anchor: 'birth', offset: 50, unit: 'days' } });
     const c = await child(addDays(S, -53));
@@ -213,7 +256,7 @@ describe('workers: sweep → deliver on real PostgreSQL, Redis and HTTP', () => 
       })
       .returning('id'));
     expect(await workers.reconcile({ graceMs: 0 })).toBeGreaterThanOrEqual(1);
-    await workers.context.queues.waitFor('deliver', [deliveryJobId(inserted!.id)]);
+    await workers.delivered([inserted!.id]);
     expect((await rowsOf(c.member))[0]).toMatchObject({ status: 'skipped', reason: 'stale' });
     expect(requestsOf(c.member)).toHaveLength(0);
   });
@@ -249,7 +292,7 @@ describe('workers: sweep → deliver on real PostgreSQL, Redis and HTTP', () => 
     expect((await rowsOf(m))[0]).toMatchObject({ status: 'cancelled', reason: 'pregnancy-loss' });
 
     clock.set(at(addDays(S, 1), 9));
-    await workers.context.queues.promote('deliver', deliveryJobId(row!.id));
+    await promote([row!]);
     await delivered([row!]);
     expect(requestsOf(m)).toHaveLength(0);
     expect((await rowsOf(m))[0]!.status).toBe('cancelled');
@@ -314,9 +357,9 @@ describe('workers: sweep → deliver on real PostgreSQL, Redis and HTTP', () => 
     await workers.runSweep();
     const [row] = await rowsOf(c.member);
     clock.set(at(addDays(S, 1), 9));
-    const run = () => workers.context.jobs.deliver.handle({ notificationId: String(row!.id) }, { jobId: 'direct', attempt: 1, attempts: 4 });
+    const run = () => workers.context.jobs.deliver.handle({ notificationIds: [String(row!.id)] }, { jobId: 'direct', attempt: 1, attempts: 4 });
     await Promise.allSettled([run(), run(), run()]);
-    await workers.context.queues.promote('deliver', deliveryJobId(row!.id));
+    await promote([row!]);
     await delivered([row!]);
     expect(requestsOf(c.member)).toHaveLength(1);
     expect((await rowsOf(c.member))[0]!.status).toBe('sent');
@@ -333,6 +376,7 @@ describe('workers: sweep → deliver on real PostgreSQL, Redis and HTTP', () => 
     // Redis lost everything under our prefix (a flush or a restart without persistence).
     expect(await workers.context.queues.deleteAllKeys()).toBeGreaterThan(0);
     expect(await workers.context.queues.state('deliver', deliveryJobId(rows[0]!.id))).toBe('missing');
+    expect(await workers.context.queues.state('deliver', await jobOf(rows[0]!))).toBe('missing');
 
     clock.set(at(addDays(S, 1), 9));
     expect(await workers.reconcile({ graceMs: 0 })).toBeGreaterThanOrEqual(12);

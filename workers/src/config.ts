@@ -24,9 +24,9 @@ export interface WorkerConfig {
   sweepPageSize: number;
   deliveryAttempts: number;
   deliveryBackoffMs: number;
-  /** Delivery jobs handled at once by a process (bull concurrency); they are delivered in batches. */
+  /** Delivery jobs handled at once by a process (bull concurrency); each carries up to `deliveryBatchSize` notifications. */
   deliveryConcurrency: number;
-  /** At most this many notifications per delivery batch (one claim, one attempts insert, one final update). */
+  /** At most this many notifications per delivery job (one claim, one attempts insert, one final update). */
   deliveryBatchSize: number;
   /** Keep-alive connections to the push gateway per process. */
   pushMaxSockets: number;
@@ -130,7 +130,7 @@ export function parseConfig(env: Env = process.env): WorkerConfig {
     sweepPageSize: int(env, 'SWEEP_PAGE_SIZE', 2000, 10, 50_000),
     deliveryAttempts: int(env, 'DELIVERY_ATTEMPTS', 6, 1, 50),
     deliveryBackoffMs: int(env, 'DELIVERY_BACKOFF_MS', 5_000, 1, 3_600_000),
-    deliveryConcurrency: int(env, 'DELIVERY_CONCURRENCY', 200, 1, 2000),
+    deliveryConcurrency: int(env, 'DELIVERY_CONCURRENCY', 4, 1, 64),
     deliveryBatchSize: int(env, 'DELIVERY_BATCH_SIZE', 100, 1, 1000),
     pushMaxSockets: int(env, 'PUSH_MAX_SOCKETS', 64, 1, 1024),
     chunkConcurrency: int(env, 'SWEEP_CONCURRENCY', 2, 1, 64),

@@ -33,5 +33,13 @@ export const MEMBERS = 'hb_members';
 export const JOURNEYS = 'hb_journeys';
 export const PENDING = ['scheduled', 'queued'] as const;
 
-/** bull job id of a notification's delivery: the notification id (prefixed: bull's own ids are numbers). */
+/**
+ * bull job ids of delivery jobs (prefixed: bull's own ids are numbers). Deterministic, so adding one
+ * twice is a no-op while the first exists. A notification is held by `n<id>` (one notification:
+ * re-plans, operators) or by the job its row records in `delivery_job` (docs/decisions/009).
+ */
 export const deliveryJobId = (notificationId: string | number): string => `n${notificationId}`;
+/** A batch queued by the sweep or the reconciler: its first (lowest) notification id and its size. */
+export const batchJobId = (firstId: string | number, count: number): string => `b${firstId}-${count}`;
+/** The retry of pushes that failed with a retryable error: `attempt` is the push it will make (2 = first retry). */
+export const retryJobId = (firstId: string | number, count: number, attempt: number): string => `r${firstId}-${count}-a${attempt}`;

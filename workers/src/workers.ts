@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock';
 import type { QueueName, WorkerConfig } from './config';
 import type { Jobs, WorkerContext } from './context';
 import { deliverJob } from './jobs/deliver';
+import { waitForDeliveries } from './jobs/deliver/settled';
 import { reconcile, reconcileJob } from './jobs/reconcile';
 import { sweepJob } from './jobs/sweep';
 import { sweepChunkJob } from './jobs/sweep-chunk';
@@ -29,6 +30,8 @@ export interface Workers {
   context: WorkerContext;
   /** Runs one sweep now (as a job, so any process may take its chunks) and waits for it. */
   runSweep(): Promise<void>;
+  /** Resolves when these notifications are final and no delivery job holds them (tests, the demo). */
+  delivered(notificationIds: Array<string | number>, options?: { timeoutMs?: number }): Promise<void>;
   /** Re-queues what has lost its job; returns how many. */
   reconcile(options?: { graceMs?: number }): Promise<number>;
   stop(): Promise<void>;
@@ -80,6 +83,7 @@ export async function startWorkers(options: StartOptions): Promise<Workers> {
       await queues.add(context.jobs.sweep, { trigger: 'manual' }, { jobId });
       await queues.waitFor(context.jobs.sweep.name, [jobId]);
     },
+    delivered: (ids, o) => waitForDeliveries(context, ids, o),
     reconcile: (o) => reconcile(context, o),
     stop: async () => {
       for (const server of [metricsServer, dashboardServer]) await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

@@ -29,6 +29,16 @@ export function createPushClient(options: { url: string; secret: string; timeout
   const target = new URL(options.url);
   const lib = target.protocol === 'https:' ? https : http;
   const agent = new lib.Agent({ keepAlive: true, maxSockets: options.maxSockets, keepAliveMsecs: 10_000 });
+  // Parsed once: a URL passed to request() is converted to options again on every push.
+  const base = {
+    protocol: target.protocol,
+    hostname: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
+    port: target.port || undefined,
+    path: `${target.pathname}${target.search}`,
+    auth: target.username ? `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` : undefined,
+    method: 'POST',
+    agent,
+  };
 
   const post = ({ message, nowMs }: { message: PushMessage; nowMs: number }): Promise<PushResult> => {
     const body = JSON.stringify(message);
@@ -43,9 +53,8 @@ export function createPushClient(options: { url: string; secret: string; timeout
         clearTimeout(timer);
         resolve(result);
       };
-      const req = lib.request(target, {
-        method: 'POST',
-        agent,
+      const req = lib.request({
+        ...base,
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),

@@ -143,11 +143,11 @@ export class QueueSystem {
   }
 
   /**
-   * Whether each job is live (waiting, active, delayed), by its keys: O(1) per job. (bull 4's
-   * getState scans the wait list, which is O(backlog) per call.) Completed jobs are removed at once,
-   * so a job hash that is neither completed nor failed is live.
+   * Whether each job exists and whether it is live (waiting, active, delayed), by its keys: O(1) per
+   * job. (bull 4's getState scans the wait list, which is O(backlog) per call.) Completed jobs are
+   * removed at once, so a job hash that is neither completed nor failed is live.
    */
-  private async liveFlags(name: string, jobIds: string[]): Promise<boolean[]> {
+  private async jobFlags(name: string, jobIds: string[]): Promise<Array<{ exists: boolean; live: boolean }>> {
     if (jobIds.length === 0) return [];
     const base = `${this.options.prefix}:${name}`;
     const pipe = this.kvClient.pipeline();
@@ -162,21 +162,30 @@ export class QueueSystem {
       const failed = results[i * 3 + 1]?.[1];
       const completed = results[i * 3 + 2]?.[1];
       if (existsErr) throw existsErr;
-      return exists === 1 && failed === null && completed === null;
+      return { exists: exists === 1, live: exists === 1 && failed === null && completed === null };
     });
   }
 
+  private async liveFlags(name: string, jobIds: string[]): Promise<boolean[]> {
+    return (await this.jobFlags(name, jobIds)).map((f) => f.live);
+  }
+
   /**
-   * Adds the job unless a live one (waiting, active, delayed) already has this id; a finished one
-   * left behind under the id is removed first. Returns true when a job was added.
+   * Adds each job unless a live one (waiting, active, delayed) already has its id; a finished one left
+   * behind under the id (the last 1,000 failed are kept) is removed first, or the add would be a
+   * no-op. Returns the ids added.
    */
-  async ensure<P>(definition: JobDefinition<P>, payload: P, options: AddOptions): Promise<boolean> {
-    const [live] = await this.liveFlags(definition.name, [options.jobId]);
-    if (live) return false;
-    const job = await this.queue(definition.name).getJob(options.jobId);
-    if (job) await job.remove().catch(() => undefined);
-    await this.add(definition, payload, options);
-    return true;
+  async ensureBulk<P>(definition: JobDefinition<P>, items: Array<{ payload: P } & AddOptions>): Promise<string[]> {
+    const flags = await this.jobFlags(definition.name, items.map((item) => item.jobId));
+    const adding = items.filter((_item, i) => !flags[i]!.live);
+    const queue = this.queue(definition.name);
+    for (const [i, item] of items.entries()) {
+      if (flags[i]!.live || !flags[i]!.exists) continue;
+      const job = await queue.getJob(item.jobId);
+      if (job) await job.remove().catch(() => undefined);
+    }
+    await this.addBulk(definition, adding);
+    return adding.map((item) => item.jobId);
   }
 
   /** Replaces a waiting or delayed job (new delay); an active one is left to finish. */
@@ -189,10 +198,10 @@ export class QueueSystem {
     await this.add(definition, payload, options);
   }
 
-  /** The ids among `jobIds` that have no live job. */
-  async notLive(name: string, jobIds: string[]): Promise<string[]> {
+  /** The ids among `jobIds` that have a live job. */
+  async live(name: string, jobIds: string[]): Promise<string[]> {
     const flags = await this.liveFlags(name, jobIds);
-    return jobIds.filter((_id, i) => !flags[i]);
+    return jobIds.filter((_id, i) => flags[i]);
   }
 
   async state(name: string, jobId: string): Promise<JobState> {
@@ -213,28 +222,58 @@ export class QueueSystem {
 
   /**
    * Resolves when each of the jobs has finished (completed, failed or gone), listening to the queue's
-   * global events; no polling.
+   * global events; no polling. With `timeoutMs`, rejects when they have not all finished by then.
    */
-  async waitFor(name: string, jobIds: string[]): Promise<void> {
+  async waitFor(name: string, jobIds: string[], options: { timeoutMs?: number } = {}): Promise<void> {
     if (jobIds.length === 0) return;
     const queue = this.queue(name);
     const open = new Set(jobIds.map(String));
     await new Promise<void>((resolve, reject) => {
-      const finish = (jobId: string | number) => {
+      let timer: NodeJS.Timeout | undefined;
+      const stop = () => {
+        if (timer) clearTimeout(timer);
+        queue.removeListener('global:completed', finish);
+        queue.removeListener('global:failed', finish);
+      };
+      function finish(jobId: string | number) {
         open.delete(String(jobId));
         if (open.size === 0) {
-          queue.removeListener('global:completed', finish);
-          queue.removeListener('global:failed', finish);
+          stop();
           resolve();
         }
-      };
+      }
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          stop();
+          reject(new Error(`${name}: ${open.size} job(s) not finished after ${options.timeoutMs} ms (${[...open].slice(0, 5).join(', ')})`));
+        }, options.timeoutMs);
+      }
       queue.on('global:completed', finish);
       queue.on('global:failed', finish);
       // Jobs that finished before we listened.
       const ids = [...open];
       this.liveFlags(name, ids)
         .then((flags) => ids.forEach((id, i) => !flags[i] && finish(id)))
-        .catch(reject);
+        .catch((error: unknown) => {
+          stop();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+  }
+
+  /** Resolves when any job of the queue next finishes (completed or failed), or after `timeoutMs`. */
+  async nextFinished(name: string, timeoutMs: number): Promise<void> {
+    const queue = this.queue(name);
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        queue.removeListener('global:completed', done);
+        queue.removeListener('global:failed', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      queue.on('global:completed', done);
+      queue.on('global:failed', done);
     });
   }
 

@@ -69,7 +69,7 @@ export async function replanChangedRules(ctx: WorkerContext): Promise<{ updated:
         });
       updated += n;
       if (n > 0 && new Date(columns.deliver_after as Date).getTime() !== new Date(row.deliver_after).getTime()) {
-        await ctx.queues.reschedule(ctx.jobs.deliver, { notificationId: String(row.id) }, {
+        await ctx.queues.reschedule(ctx.jobs.deliver, { notificationIds: [String(row.id)] }, {
           jobId: deliveryJobId(row.id),
           delayMs: new Date(columns.deliver_after as Date).getTime() - now.getTime(),
         });

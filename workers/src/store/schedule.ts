@@ -1,6 +1,6 @@
 import type { Occurrence, ReminderRule } from '@mch/rules';
 import { deliverAfter } from '../delivery-window';
-import { NOTIFICATIONS, deliveryJobId, type WorkerContext } from '../context';
+import { NOTIFICATIONS, batchJobId, type WorkerContext } from '../context';
 import { typed } from './typed';
 
 const text = (value: unknown, fallback: string): string => (typeof value === 'string' && value !== '' ? value : fallback);
@@ -81,23 +81,55 @@ export async function scheduleNotifications(ctx: WorkerContext, rows: Array<Reco
   return inserted.length;
 }
 
+export interface DeliveryBatch {
+  jobId: string;
+  ids: string[];
+  /** The rows' common deliver_after. */
+  at: Date;
+}
+
+/**
+ * Rows due at the same instant, in id order, cut into delivery jobs of at most `size` notifications.
+ * The job id is the first id and the count, so the same group queued twice is one job.
+ */
+export function deliveryBatches(rows: Array<{ id: string | number; deliver_after: Date | string }>, size: number): DeliveryBatch[] {
+  const byInstant = new Map<number, string[]>();
+  const sorted = [...rows].sort((a, b) => Number(a.id) - Number(b.id));
+  for (const r of sorted) {
+    const at = new Date(r.deliver_after).getTime();
+    const ids = byInstant.get(at) ?? [];
+    if (ids.length === 0) byInstant.set(at, ids);
+    ids.push(String(r.id));
+  }
+  const batches: DeliveryBatch[] = [];
+  for (const [at, ids] of byInstant) {
+    for (let i = 0; i < ids.length; i += size) {
+      const chunk = ids.slice(i, i + size);
+      batches.push({ jobId: batchJobId(chunk[0]!, chunk.length), ids: chunk, at: new Date(at) });
+    }
+  }
+  return batches;
+}
+
+/**
+ * Queues freshly written rows: one delivery job per batch (docs/decisions/009), then each row is
+ * marked `queued` with the job that holds it. A crash in between leaves `scheduled` rows (or a
+ * recorded job that never existed): the reconciler finds them.
+ */
 export async function enqueueDeliveries(ctx: WorkerContext, rows: Array<{ id: string | number; deliver_after: Date | string }>): Promise<void> {
   if (rows.length === 0) return;
-  const now = ctx.clock.now().getTime();
+  const now = ctx.clock.now();
+  const batches = deliveryBatches(rows, ctx.config.deliveryBatchSize);
   await ctx.queues.addBulk(
     ctx.jobs.deliver,
-    rows.map((r) => ({
-      payload: { notificationId: String(r.id) },
-      jobId: deliveryJobId(r.id),
-      delayMs: new Date(r.deliver_after).getTime() - now,
-    })),
+    batches.map((b) => ({ payload: { notificationIds: b.ids }, jobId: b.jobId, delayMs: b.at.getTime() - now.getTime() })),
   );
-  await ctx.kernel
-    .knex(NOTIFICATIONS)
-    .whereIn(
-      'id',
-      rows.map((r) => r.id),
-    )
-    .where('status', 'scheduled')
-    .update({ status: 'queued', updated_at: ctx.clock.now() });
+  for (const b of batches) {
+    // Guarded by status: a delivery that already ran (sent, or queued for a retry) is not overwritten.
+    await ctx.kernel
+      .knex(NOTIFICATIONS)
+      .whereIn('id', b.ids)
+      .where('status', 'scheduled')
+      .update({ status: 'queued', delivery_job: b.jobId, updated_at: now });
+  }
 }

@@ -1,21 +1,11 @@
 import type { Knex } from 'knex';
 import { checkOccurrence, diffDays, localDay } from '@mch/rules';
-import { ATTEMPTS, MEMBERS, NOTIFICATIONS, PENDING, type WorkerContext } from '../../context';
+import { ATTEMPTS, MEMBERS, NOTIFICATIONS, PENDING, retryJobId, type WorkerContext } from '../../context';
 import { errorText } from '../../log';
 import type { PushClient, PushResult } from '../../push/push-client';
 import { journeysWithMembers } from '../../store/candidates';
 import { parseList } from '../../store/schedule';
 import { typed } from '../../store/typed';
-
-export interface DeliverItem {
-  notificationId: string;
-  /** 1-based attempt of the item's job, and how many it has in all. */
-  attempt: number;
-  attempts: number;
-}
-
-/** null = the job is done (sent, final, or nothing to do); a text = retry the job later, for this reason. */
-export type DeliverOutcome = string | null;
 
 interface Row {
   id: string | number;
@@ -49,25 +39,28 @@ const isPending = (status: string) => (PENDING as readonly string[]).includes(st
 const day = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value)).slice(0, 10);
 
 /**
- * Delivers a batch of notifications, each as the single-row delivery did, in a few statements for
- * the whole batch: one read of the rows with their members, one of their journeys (the re-check),
- * one transaction that takes the daily cap's places under the members' row locks and claims the
- * rows with a status-guarded update, the pushes (concurrent, keep-alive), one insert of the
- * attempts, one update of the final statuses. A row claimed by another worker, erased, already
- * final or re-timed is left alone; a job that runs twice pushes once.
+ * Delivers a batch of notifications (one delivery job: docs/decisions/009) in a few statements for
+ * the whole batch: one read of the rows with their members, one of their journeys (the re-check), one
+ * transaction that takes the daily cap's places under the members' row locks and claims the rows with
+ * a status-guarded update, the pushes (concurrent, keep-alive), one insert of the attempts, one update
+ * of the final statuses. A row claimed by another delivery, erased, already final or re-timed is left
+ * alone; a job that runs twice pushes once.
+ *
+ * A push that fails with a retryable error is retried alone: its row goes back to `queued` and is
+ * queued again in a retry job (`r…-a<attempt>`, exponential backoff), until the row's `attempts`
+ * (pushes made) reach DELIVERY_ATTEMPTS. Throws only when nothing was pushed (the claim failed): bull
+ * then retries the whole job.
  */
-export async function deliverBatch(input: { ctx: WorkerContext; push: PushClient | null; items: DeliverItem[] }): Promise<DeliverOutcome[]> {
+export async function deliverBatch(input: { ctx: WorkerContext; push: PushClient | null; notificationIds: string[] }): Promise<void> {
   const { ctx, push } = input;
   const { knex } = ctx.kernel;
   const config = ctx.config;
-  const outcomes = new Map<string, DeliverOutcome>();
-  // The same notification twice in a batch (a job run directly and by the queue): handled once.
-  const items = new Map<string, DeliverItem>();
-  for (const item of input.items) if (!items.has(item.notificationId)) items.set(item.notificationId, item);
+  // The same notification twice in a batch: handled once.
+  const ids = [...new Set(input.notificationIds)];
 
   const rows = await typed<Row[]>(knex(`${NOTIFICATIONS} as n`)
     .join(`${MEMBERS} as m`, 'm.id', 'n.member_id')
-    .whereIn('n.id', [...items.keys()])
+    .whereIn('n.id', ids)
     .select(
       'n.id', 'n.member_id', 'n.journey_id', 'n.rule_key', 'n.scheduled_on', 'n.deliver_after', 'n.status', 'n.push', 'n.category',
       'n.priority', 'n.title', 'n.body', 'n.updated_at', 'm.external_id', 'm.time_zone', 'm.consent_version', 'm.muted_categories',
@@ -79,11 +72,9 @@ export async function deliverBatch(input: { ctx: WorkerContext; push: PushClient
   for (const row of rows) {
     const id = String(row.id);
     if (row.status === 'sending') {
-      // Another worker holds it; once its lease runs out (that worker died), a later attempt may claim it.
-      if (new Date(row.updated_at).getTime() >= now.getTime() - config.sendingLeaseMs) {
-        outcomes.set(id, 'claimed by another delivery');
-        continue;
-      }
+      // Being sent by another delivery, which finishes it; if that worker died, the reconciler
+      // re-queues the row once its lease has run out, and then it is claimable again.
+      if (new Date(row.updated_at).getTime() >= now.getTime() - config.sendingLeaseMs) continue;
     } else if (!isPending(row.status)) {
       continue; // already sent, failed, skipped or cancelled
     }
@@ -111,8 +102,8 @@ export async function deliverBatch(input: { ctx: WorkerContext; push: PushClient
     try {
       still = Boolean(checkOccurrence({ rule, member: ctx.kernel.toMember(subject.member), journey: ctx.kernel.toJourney(subject.journey), day: day(c.row.scheduled_on) }));
     } catch (error) {
+      // Bad stored data: left pending (the reconciler tries again after its grace), never pushed unchecked.
       ctx.log.error('deliver.check-failed', { notificationId: id, error: errorText(error) });
-      outcomes.set(id, 'check failed');
       continue;
     }
     if (!still) finals.push({ id, status: 'cancelled', reason: 'no-longer-due' });
@@ -121,24 +112,20 @@ export async function deliverBatch(input: { ctx: WorkerContext; push: PushClient
     else candidates.push(c);
   }
 
-  let claimed: Row[] = [];
+  let claimed: Array<{ row: Row; attempts: number }> = [];
   if (candidates.length > 0) {
-    try {
-      const { pushIds, cappedIds } = await claim(ctx, candidates, now);
-      claimed = candidates.filter((c) => pushIds.has(String(c.row.id))).map((c) => c.row);
-      if (cappedIds.length > 0) ctx.metrics.inc('mch_notifications_total', { outcome: 'sent', reason: 'daily-cap' }, cappedIds.length);
-    } catch (error) {
-      // Nothing was claimed (the transaction rolled back): every candidate is retried.
-      ctx.log.warn('deliver.claim-failed', { rows: candidates.length, error: errorText(error) });
-      for (const c of candidates) outcomes.set(String(c.row.id), 'claim failed');
-    }
+    // Throws with nothing claimed (the transaction rolled back): the whole job is retried by bull.
+    const { pushed, cappedIds } = await claim(ctx, candidates, now);
+    claimed = candidates.filter((c) => pushed.has(String(c.row.id))).map((c) => ({ row: c.row, attempts: pushed.get(String(c.row.id))! }));
+    if (cappedIds.length > 0) ctx.metrics.inc('mch_notifications_total', { outcome: 'sent', reason: 'daily-cap' }, cappedIds.length);
   }
 
   // The one step that cannot be undone: the gateway dedupes on notificationId.
+  const nowMs = Date.now();
   const results: PushResult[] = await Promise.all(
-    claimed.map((row) =>
+    claimed.map(({ row }) =>
       push!.post({
-        nowMs: Date.now(),
+        nowMs,
         message: { externalId: row.external_id, title: row.title, body: row.body, deepLink: `mch://inbox/${row.id}`, notificationId: String(row.id) },
       }),
     ),
@@ -146,33 +133,47 @@ export async function deliverBatch(input: { ctx: WorkerContext; push: PushClient
   if (claimed.length > 0) {
     const attemptedAt = ctx.clock.now();
     await knex(ATTEMPTS)
-      .insert(claimed.map((row, i) => {
+      .insert(claimed.map(({ row }, i) => {
         const r = results[i]!;
         return { notification_id: row.id, channel: 'push', attempted_at: attemptedAt, status_code: r.statusCode, outcome: r.kind, error: r.kind === 'sent' ? null : r.error, duration_ms: r.durationMs };
       }))
       .catch((error: unknown) => ctx.log.error('deliver.attempts-not-recorded', { rows: claimed.length, error: errorText(error) }));
   }
-  const requeue: Array<{ id: string; error: string }> = [];
-  claimed.forEach((row, i) => {
+  const retries: Array<{ id: string; attempts: number }> = [];
+  claimed.forEach(({ row, attempts }, i) => {
     const id = String(row.id);
     const r = results[i]!;
     if (r.kind === 'sent') finals.push({ id, status: 'sent', reason: null });
     else if (r.kind === 'permanent') finals.push({ id, status: 'failed', reason: `http-${r.statusCode}` });
-    else if (items.get(id)!.attempt >= items.get(id)!.attempts) finals.push({ id, status: 'failed', reason: 'retries-exhausted' });
-    else requeue.push({ id, error: r.error });
+    else if (attempts >= config.deliveryAttempts) finals.push({ id, status: 'failed', reason: 'retries-exhausted' });
+    else retries.push({ id, attempts });
   });
 
   await finish(ctx, finals);
-  if (requeue.length > 0) {
-    // Back to queued so the retry can claim it again.
-    await knex(NOTIFICATIONS)
-      .whereIn('id', requeue.map((r) => r.id))
-      .where('status', 'sending')
-      .update({ status: 'queued', updated_at: ctx.clock.now() });
-    ctx.metrics.inc('mch_delivery_retries_total', {}, requeue.length);
-    for (const r of requeue) outcomes.set(r.id, `push ${r.error}`);
+  await queueRetries(ctx, retries);
+}
+
+/**
+ * Pushes that failed with a retryable error, retried without the rest of their batch: grouped by the
+ * push they will make (same attempt, same backoff), each group's rows go back to `queued` recording
+ * their retry job, then the job is queued with the delay (DELIVERY_BACKOFF_MS × 2^(pushes made − 1)).
+ * A crash in between leaves `queued` rows whose recorded job does not exist: the reconciler's case.
+ */
+async function queueRetries(ctx: WorkerContext, retries: Array<{ id: string; attempts: number }>): Promise<void> {
+  if (retries.length === 0) return;
+  const byAttempts = new Map<number, string[]>();
+  for (const r of retries) byAttempts.set(r.attempts, [...(byAttempts.get(r.attempts) ?? []), r.id]);
+  const now = ctx.clock.now();
+  const jobs: Array<{ payload: { notificationIds: string[] }; jobId: string; delayMs: number }> = [];
+  for (const [attempts, ids] of byAttempts) {
+    const jobId = retryJobId(ids[0]!, ids.length, attempts + 1);
+    // Back to queued, so that the retry can claim it again.
+    await ctx.kernel.knex(NOTIFICATIONS).whereIn('id', ids).where('status', 'sending').update({ status: 'queued', delivery_job: jobId, updated_at: now });
+    jobs.push({ payload: { notificationIds: ids }, jobId, delayMs: ctx.config.deliveryBackoffMs * 2 ** (attempts - 1) });
   }
-  return input.items.map((item) => outcomes.get(item.notificationId) ?? null);
+  await ctx.queues.ensureBulk(ctx.jobs.deliver, jobs);
+  ctx.metrics.inc('mch_delivery_retries_total', {}, retries.length);
+  for (const r of retries) ctx.log.info('deliver.retry', { notificationId: r.id, attempt: r.attempts + 1 });
 }
 
 /**
@@ -181,7 +182,7 @@ export async function deliverBatch(input: { ctx: WorkerContext; push: PushClient
  * places are the pushes already sent or being sent plus the pending due ones that outrank it; then
  * the rows are claimed (`sending`) or kept in the inbox (`daily-cap`) by status-guarded updates.
  */
-async function claim(ctx: WorkerContext, candidates: Array<{ row: Row; muted: string[] }>, now: Date): Promise<{ pushIds: Set<string>; cappedIds: string[] }> {
+async function claim(ctx: WorkerContext, candidates: Array<{ row: Row; muted: string[] }>, now: Date): Promise<{ pushed: Map<string, number>; cappedIds: string[] }> {
   const knex = ctx.kernel.knex;
   const leaseCutoff = new Date(now.getTime() - ctx.config.sendingLeaseMs);
   const claimable = (w: Knex.QueryBuilder) => void w.whereIn('status', PENDING).orWhere((x) => void x.where('status', 'sending').where('updated_at', '<', leaseCutoff));
@@ -192,12 +193,12 @@ async function claim(ctx: WorkerContext, candidates: Array<{ row: Row; muted: st
     const pushIds: string[] = [];
     const cappedIds: string[] = [];
     for (const t of taken) (t.taken >= ctx.config.pushDailyCap ? cappedIds : pushIds).push(String(t.id));
-    const claimed = pushIds.length === 0 ? [] : await typed<Array<{ id: string | number }>>(trx(NOTIFICATIONS).whereIn('id', pushIds).where(claimable)
-      .update({ status: 'sending', attempts: knex.raw('attempts + 1'), updated_at: now }, ['id']));
+    const claimed = pushIds.length === 0 ? [] : await typed<Array<{ id: string | number; attempts: number }>>(trx(NOTIFICATIONS).whereIn('id', pushIds).where(claimable)
+      .update({ status: 'sending', attempts: knex.raw('attempts + 1'), updated_at: now }, ['id', 'attempts']));
     // Over the cap: the reminder is kept in the inbox, not pushed.
     const capped = cappedIds.length === 0 ? [] : await typed<Array<{ id: string | number }>>(trx(NOTIFICATIONS).whereIn('id', cappedIds).where(claimable)
       .update({ status: 'sent', push: false, inbox: true, reason: 'daily-cap', sent_at: now, updated_at: now }, ['id']));
-    return { pushIds: new Set(claimed.map((r) => String(r.id))), cappedIds: capped.map((r) => String(r.id)) };
+    return { pushed: new Map(claimed.map((r) => [String(r.id), Number(r.attempts)])), cappedIds: capped.map((r) => String(r.id)) };
   });
 }
 
