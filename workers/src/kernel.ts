@@ -12,6 +12,16 @@ export interface Kernel {
   rebuildCatalogue(): Promise<void>;
   toJourney(row: Record<string, unknown>): Journey;
   toMember(row: Record<string, unknown>): Member;
+  /** Where a rule's anchor date is stored in hb_journeys (cms/src/handbook/tables.ts). */
+  anchorColumn(trigger: ReminderRule['trigger']): AnchorColumn;
+}
+
+/** As cms/src/handbook/tables.ts defines it. */
+export interface AnchorColumn {
+  column: string;
+  kinds: string[];
+  status: string | null;
+  shift: number;
 }
 
 interface CatalogueService {
@@ -22,6 +32,7 @@ interface JourneysService {
   knex(): Knex;
   toJourney(row: unknown): Journey;
   toMember(row: unknown): Member;
+  anchorColumn(trigger: ReminderRule['trigger']): AnchorColumn;
 }
 
 export function kernelOf(strapi: Core.Strapi): Kernel {
@@ -33,5 +44,6 @@ export function kernelOf(strapi: Core.Strapi): Kernel {
     rebuildCatalogue: () => catalogue.get().rebuild(),
     toJourney: (row) => journeys.toJourney(row),
     toMember: (row) => journeys.toMember(row),
+    anchorColumn: (trigger) => journeys.anchorColumn(trigger),
   };
 }

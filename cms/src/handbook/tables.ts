@@ -10,6 +10,7 @@ import type {
   Member,
   PregnancyJourney,
   PreconceptionJourney,
+  ReminderRule,
   RiskColour,
   Sex,
 } from '@mch/rules';
@@ -155,5 +156,33 @@ export function toJourney(row: JourneyRow): Journey {
         sex: row.sex,
         gestationalAgeAtBirthDays: row.ga_at_birth_days,
       } satisfies ChildJourney;
+  }
+}
+
+/** Where a rule's anchor date is stored in hb_journeys (indexed, see the operational-tables migration). */
+export interface AnchorColumn {
+  column: string;
+  kinds: string[];
+  /** The journey status the anchor needs (null = any). */
+  status: string | null;
+  /** Anchor date → column value, in days (the EDD is stored as the effective LMP = EDD − 280). */
+  shift: number;
+}
+
+/** The one mapping of a rule's anchor to its column: the workers' sweep and the simulator's reach use it. */
+export function anchorColumn(trigger: Pick<ReminderRule['trigger'], 'anchor' | 'corrected'>): AnchorColumn {
+  switch (trigger.anchor) {
+    case 'lmp':
+      return { column: 'effective_lmp', kinds: ['pregnancy'], status: 'active', shift: 0 };
+    case 'edd':
+      return { column: 'effective_lmp', kinds: ['pregnancy'], status: 'active', shift: -280 };
+    case 'last-visit':
+      return { column: 'last_visit_on', kinds: ['pregnancy'], status: 'active', shift: 0 };
+    case 'delivery':
+      return { column: 'outcome_on', kinds: ['pregnancy'], status: 'delivered', shift: 0 };
+    case 'birth':
+      return { column: trigger.corrected ? 'corrected_birth_date' : 'birth_date', kinds: ['child'], status: null, shift: 0 };
+    case 'enrolment':
+      return { column: 'enrolled_on', kinds: ['preconception', 'pregnancy', 'child'], status: null, shift: 0 };
   }
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { addDays, type AnchorRange, type IsoDate, type ReminderRule } from '@mch/rules';
+import type { AnchorColumn } from '../kernel';
 import { typed } from './typed';
 
 /** Member columns the sweep needs, selected with each candidate journey (prefixed m_). */
@@ -26,35 +27,10 @@ export interface CandidateRow {
   member: Record<string, unknown>;
 }
 
-interface AnchorSelection {
-  column: string;
-  kinds: string[];
-  status: string | null;
-  /** Anchor date → column value (the EDD is stored as effective LMP = EDD − 280). */
-  shift: number;
-}
-
-/** Which indexed column holds a rule's anchor date (hb_journeys indexes, see the migration). */
-export function anchorSelection(rule: Pick<ReminderRule, 'trigger'>): AnchorSelection {
-  const { anchor, corrected } = rule.trigger;
-  switch (anchor) {
-    case 'lmp':
-      return { column: 'effective_lmp', kinds: ['pregnancy'], status: 'active', shift: 0 };
-    case 'edd':
-      return { column: 'effective_lmp', kinds: ['pregnancy'], status: 'active', shift: -280 };
-    case 'last-visit':
-      return { column: 'last_visit_on', kinds: ['pregnancy'], status: 'active', shift: 0 };
-    case 'delivery':
-      return { column: 'outcome_on', kinds: ['pregnancy'], status: 'delivered', shift: 0 };
-    case 'birth':
-      return { column: corrected ? 'corrected_birth_date' : 'birth_date', kinds: ['child'], status: null, shift: 0 };
-    case 'enrolment':
-      return { column: 'enrolled_on', kinds: ['preconception', 'pregnancy', 'child'], status: null, shift: 0 };
-  }
-}
-
 export interface CandidateQuery {
   rule: ReminderRule;
+  /** Where the rule's anchor date is stored: `kernel.anchorColumn(rule.trigger)`. */
+  anchor: AnchorColumn;
   day: IsoDate;
   ranges: AnchorRange[];
   /** null = every zone. */
@@ -69,7 +45,7 @@ export interface CandidateQuery {
  * institution, without a notification for this occurrence yet. Keyset-paginated by journey id.
  */
 function base(knex: Knex, q: CandidateQuery): Knex.QueryBuilder {
-  const sel = anchorSelection(q.rule);
+  const sel = q.anchor;
   const query = knex('hb_journeys as j')
     .join('hb_members as m', 'm.id', 'j.member_id')
     .whereIn('j.kind', sel.kinds)

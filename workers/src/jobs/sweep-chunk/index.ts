@@ -22,11 +22,12 @@ export function sweepChunkJob(ctx: WorkerContext): JobDefinition<SweepChunkPaylo
       const rule = ctx.kernel.rules().find((r) => r.key === payload.ruleKey);
       if (!rule) return; // unpublished since the sweep planned it
       const ranges = dueAnchorRanges({ rule, day: payload.day });
+      const anchor = ctx.kernel.anchorColumn(rule.trigger);
       if (ranges.length === 0) return;
       const page = ctx.config.sweepPageSize;
       let afterId = payload.afterId;
       for (;;) {
-        const candidates = await candidatePage(ctx.kernel.knex, { rule, day: payload.day, ranges, zones: payload.zones, afterId, upToId: payload.upToId }, page);
+        const candidates = await candidatePage(ctx.kernel.knex, { rule, anchor, day: payload.day, ranges, zones: payload.zones, afterId, upToId: payload.upToId }, page);
         const now = ctx.clock.now();
         const rows: Array<Record<string, unknown>> = [];
         for (const c of candidates) {

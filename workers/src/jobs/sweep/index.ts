@@ -58,7 +58,7 @@ export function sweepJob(ctx: WorkerContext): JobDefinition<SweepPayload> {
         for (const rule of ctx.kernel.rules()) {
           const ranges = dueAnchorRanges({ rule, day });
           if (ranges.length === 0) continue;
-          const bounds = await chunkBoundaries(ctx.kernel.knex, { rule, day, ranges, zones: zoneFilter, afterId: null, upToId: null }, ctx.config.sweepPageSize);
+          const bounds = await chunkBoundaries(ctx.kernel.knex, { rule, anchor: ctx.kernel.anchorColumn(rule.trigger), day, ranges, zones: zoneFilter, afterId: null, upToId: null }, ctx.config.sweepPageSize);
           const edges: Array<string | null> = [null, ...bounds, null];
           for (let i = 0; i + 1 < edges.length; i += 1) {
             chunks.push({

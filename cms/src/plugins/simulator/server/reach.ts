@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { addDays, checkOccurrence, dueAnchorRanges, type IsoDate, type ReminderRule } from '@mch/rules';
-import { knexOf, parseJsonList, toJourney, toMember, type JourneyRow, type MemberRow } from '../../../handbook/tables';
+import { anchorColumn, knexOf, parseJsonList, toJourney, toMember, type JourneyRow, type MemberRow } from '../../../handbook/tables';
 
 /** Candidates checked per day at most; beyond it the day's count is a lower bound (`capped`). */
 export const REACH_CAP = 20_000;
@@ -14,34 +14,6 @@ const MEMBER_COLUMNS = [
   'enrolled_on',
   'muted_categories',
 ] as const;
-
-/** The hb_journeys column holding a rule's anchor date (indexed, see the operational-tables migration). */
-function anchorColumn(trigger: ReminderRule['trigger']): {
-  column: string;
-  kinds: string[];
-  status: string | null;
-  shift: number;
-} {
-  switch (trigger.anchor) {
-    case 'lmp':
-      return { column: 'effective_lmp', kinds: ['pregnancy'], status: 'active', shift: 0 };
-    case 'edd': // stored as the effective LMP = EDD − 280 days
-      return { column: 'effective_lmp', kinds: ['pregnancy'], status: 'active', shift: -280 };
-    case 'last-visit':
-      return { column: 'last_visit_on', kinds: ['pregnancy'], status: 'active', shift: 0 };
-    case 'delivery':
-      return { column: 'outcome_on', kinds: ['pregnancy'], status: 'delivered', shift: 0 };
-    case 'birth':
-      return {
-        column: trigger.corrected ? 'corrected_birth_date' : 'birth_date',
-        kinds: ['child'],
-        status: null,
-        shift: 0,
-      };
-    case 'enrolment':
-      return { column: 'enrolled_on', kinds: ['preconception', 'pregnancy', 'child'], status: null, shift: 0 };
-  }
-}
 
 export interface ReachDay {
   day: IsoDate;
