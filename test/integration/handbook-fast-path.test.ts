@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { addDays, localDay } from '@mch/rules';
 import { ActivityRecorder } from '../../cms/src/handbook/activity';
+import { MemberReader } from '../../cms/src/handbook/journeys';
 import type { MemberRow } from '../../cms/src/handbook/tables';
+import { TOKEN_CACHE_MS, TOKEN_REFRESH_AHEAD_MS, TokenCache } from '../../cms/src/handbook/token-cache';
 import { bootApp, HOST_APP_ACTIONS, type TestApp } from '../helpers/app';
 import { uniqueSlug } from '../helpers/factories';
 
@@ -72,6 +74,86 @@ describe('host-app API fast path (real PostgreSQL, real HTTP)', () => {
       const statuses = await Promise.all(Array.from({ length: 10 }, () => feedStatus(member, token.accessKey)));
       expect(statuses).toEqual(Array(10).fill(200));
       expect(await feedStatus(member, 'unknown-token')).toBe(401);
+    });
+  });
+
+  describe('token cache refresh ahead of expiry (handbook/token-cache.ts)', () => {
+    /** SQL statements reading the token tables while `fn` runs. */
+    const tokenReads = async (fn: () => Promise<unknown>) => {
+      let n = 0;
+      const count = (q: { sql: string }) => {
+        if (/strapi_api_token/.test(q.sql)) n += 1;
+      };
+      knex().on('query', count);
+      try {
+        await fn();
+        await new Promise((r) => setTimeout(r, 200)); // a background refresh, if one was started
+      } finally {
+        knex().off('query', count);
+      }
+      return n;
+    };
+
+    it('re-reads a token in use before its entry expires, never serves it after, and sees a change then', async () => {
+      const cache = new TokenCache(app.strapi);
+      const token = await newToken();
+      const t0 = Date.now();
+      const first = await cache.get(token.accessKey, t0);
+      expect(first?.permissions).toEqual(expect.arrayContaining(HOST_APP_ACTIONS));
+      // Within the entry's life and before the refresh window: no query.
+      expect(await tokenReads(() => cache.get(token.accessKey, t0 + 100))).toBe(0);
+      // In the refresh window: answered from the entry at once, and the token is read again behind it.
+      // The change is written as another process would (no lifecycle event here to clear the cache).
+      await knex()('strapi_api_tokens').where({ id: token.id }).update({ type: 'read-only' });
+      let answered: Awaited<ReturnType<TokenCache['get']>> | undefined;
+      const inWindow = t0 + TOKEN_CACHE_MS - TOKEN_REFRESH_AHEAD_MS + 100;
+      expect(await tokenReads(async () => (answered = await cache.get(token.accessKey, inWindow)))).toBeGreaterThan(0);
+      expect(answered?.type).toBe('custom'); // the entry's value: this request did not wait for the query
+      // The refreshed entry answers with the change, without another query.
+      let after: Awaited<ReturnType<TokenCache['get']>> | undefined;
+      expect(await tokenReads(async () => (after = await cache.get(token.accessKey, inWindow + 1)))).toBe(0);
+      expect(after?.type).toBe('read-only');
+      // Past every entry's life the cache waits for the database: a revoked token is refused.
+      await tokens().revoke(token.id);
+      expect(await cache.get(token.accessKey, Date.now() + 2 * TOKEN_CACHE_MS)).toBeNull();
+    });
+  });
+
+  describe('member reads batched per turn of the event loop (handbook/journeys.ts MemberReader)', () => {
+    it('answers many concurrent reads with few statements, each with its own member, and unknown ids with null', async () => {
+      const ids = await Promise.all(Array.from({ length: 12 }, () => newMember()));
+      const reader = new MemberReader(knex);
+      let statements = 0;
+      const count = (q: { sql: string }) => {
+        if (/from "hb_members"/i.test(q.sql)) statements += 1;
+      };
+      knex().on('query', count);
+      let found: Array<Awaited<ReturnType<MemberReader['read']>>>;
+      try {
+        found = await Promise.all([...ids, 'no-such-member', ids[0]!].map((id) => reader.read(id)));
+      } finally {
+        knex().off('query', count);
+      }
+      expect(statements).toBe(1);
+      expect(found.map((f) => f?.member.external_id ?? null)).toEqual([...ids, null, ids[0]]);
+      expect(found.every((f, i) => i === ids.length || Array.isArray(f?.journeys))).toBe(true);
+    });
+
+    it('keeps no answer between statements: a read asked after a loss is recorded sees the loss, and so does the feed', async () => {
+      const member = await newMember();
+      const auth = { Authorization: `Bearer ${adminToken}` };
+      const created = await app.http().post(`${memberPath(member)}/journeys`).set(auth).send({ kind: 'pregnancy', lmp: addDays(today(), -70) });
+      expect(created.status).toBe(201);
+      const reader = new MemberReader(knex);
+      const beforeStatus = (await reader.read(member))?.journeys[0]?.status;
+      const loss = await app.http().post(`${memberPath(member)}/journeys/${created.body.data.id}/events`).set(auth).send({ type: 'loss', date: today() });
+      expect(loss.status).toBe(201);
+      const after = await reader.read(member);
+      expect(beforeStatus).toBe('active');
+      expect(after?.journeys[0]?.status).toBe('loss');
+      const feed = await app.http().get(`${memberPath(member)}/feed`).set(auth);
+      expect(feed.status).toBe(200);
+      expect(feed.body.data.items.filter((i: { reason: { stage: string } }) => i.reason.stage === 'pregnancy')).toEqual([]);
     });
   });
 

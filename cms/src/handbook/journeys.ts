@@ -98,48 +98,143 @@ const JOURNEY_COLUMNS = [
   'updated_at',
 ] as const satisfies ReadonlyArray<keyof JourneyRow>;
 
+export type MemberWithJourneys = { member: MemberRow; journeys: JourneyRow[] };
+
 /**
  * The member and their journeys in one statement (a left join, one row per journey): the feed and the
- * timeline read both on every request, and a second round trip cost more than the join.
+ * timeline read both on every request, and a second round trip cost more than the join. Reads are
+ * batched (memberReaderOf): the requests of one turn of the event loop share one statement.
  */
-export async function findMemberWithJourneys(strapi: Core.Strapi, externalId: string): Promise<{ member: MemberRow; journeys: JourneyRow[] } | null> {
-  const knex = knexOf(strapi);
-  const rows = ((await knex.raw(memberWithJourneysSql(knex), [externalId])) as { rows?: Array<Record<string, unknown>> } | Array<Record<string, unknown>>);
-  return foldMemberWithJourneys(Array.isArray(rows) ? rows : (rows.rows ?? []));
+export function findMemberWithJourneys(strapi: Core.Strapi, externalId: string): Promise<MemberWithJourneys | null> {
+  return memberReaderOf(strapi).read(externalId);
+}
+
+/** Ids per statement: far below PostgreSQL's and SQLite's bound-parameter limits. */
+const MAX_BATCH = 200;
+/** Statements in flight at once: reads beyond them wait and join the next batch (the pool serves writes too). */
+const MAX_IN_FLIGHT = 4;
+
+interface ReadWaiter {
+  resolve: (found: MemberWithJourneys | null) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
- * The statement's text depends only on the dialect, so it is compiled once per connection (the feed
- * runs it on every request; building it each time was ~7 % of the API's CPU) and run as raw SQL with
- * the id bound — still through knex, its pool and its query events.
+ * Member reads by external id, batched like the activity group commit (activity.ts): a read waits
+ * for the end of the current turn of the event loop (setImmediate), and every read asked for in that
+ * turn goes in one `WHERE external_id IN (…)` statement. Under load one statement answers many
+ * requests: the loopback round trip to PostgreSQL (socket write, wake-up, parse) was the largest cost
+ * of a feed request (docs/decisions/007). A read is never answered from a statement sent before it was
+ * asked for, so it sees every write committed before it (a loss recorded, then the feed read).
  */
-const memberWithJourneysSqlCache = new WeakMap<Knex, string>();
-function memberWithJourneysSql(knex: Knex): string {
-  let sql = memberWithJourneysSqlCache.get(knex);
-  if (sql === undefined) {
-    sql = knex(`${T.members} as m`)
-      .leftJoin(`${T.journeys} as j`, 'j.member_id', 'm.id')
-      .where('m.external_id', '')
-      .select('m.*', ...JOURNEY_COLUMNS.map((c) => `j.${c} as j__${c}`))
-      .orderBy('j.created_at')
-      .toSQL().sql;
-    memberWithJourneysSqlCache.set(knex, sql);
+export class MemberReader {
+  private pending = new Map<string, ReadWaiter[]>();
+  private scheduled = false;
+  private inFlight = 0;
+  private readonly sqlBySize = new Map<number, string>();
+
+  constructor(private readonly knex: () => Knex) {}
+
+  read(externalId: string): Promise<MemberWithJourneys | null> {
+    return new Promise((resolve, reject) => {
+      const waiters = this.pending.get(externalId);
+      if (waiters) waiters.push({ resolve, reject });
+      else this.pending.set(externalId, [{ resolve, reject }]);
+      this.schedule();
+    });
   }
-  return sql;
+
+  private schedule(): void {
+    if (this.scheduled || this.pending.size === 0 || this.inFlight >= MAX_IN_FLIGHT) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    while (this.pending.size > 0 && this.inFlight < MAX_IN_FLIGHT) {
+      const batch = new Map<string, ReadWaiter[]>();
+      for (const [id, waiters] of this.pending) {
+        batch.set(id, waiters);
+        this.pending.delete(id);
+        if (batch.size === MAX_BATCH) break;
+      }
+      this.inFlight += 1;
+      // run() settles every waiter itself and never rejects.
+      void this.run(batch).finally(() => {
+        this.inFlight -= 1;
+        this.schedule();
+      });
+    }
+  }
+
+  private async run(batch: Map<string, ReadWaiter[]>): Promise<void> {
+    try {
+      const knex = this.knex();
+      const ids = [...batch.keys()];
+      type Rows = Array<Record<string, unknown>>;
+      const result: { rows?: Rows } | Rows = await knex.raw<{ rows?: Rows } | Rows>(this.sql(knex, ids.length), ids);
+      const found = foldMembersWithJourneys(Array.isArray(result) ? result : (result.rows ?? []));
+      for (const [id, waiters] of batch) {
+        const answer = found.get(id) ?? null;
+        for (const w of waiters) w.resolve(answer);
+      }
+    } catch (error) {
+      for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
+    }
+  }
+
+  /**
+   * The statement's text depends only on the dialect and the number of ids, so it is compiled once
+   * per size (building it on every request was ~7 % of the API's CPU) and run as raw SQL with the ids
+   * bound — still through knex, its pool and its query events.
+   */
+  private sql(knex: Knex, size: number): string {
+    let sql = this.sqlBySize.get(size);
+    if (sql === undefined) {
+      sql = knex(`${T.members} as m`)
+        .leftJoin(`${T.journeys} as j`, 'j.member_id', 'm.id')
+        .whereIn('m.external_id', Array.from({ length: size }, () => ''))
+        .select('m.*', ...JOURNEY_COLUMNS.map((c) => `j.${c} as j__${c}`))
+        .orderBy([{ column: 'm.id' }, { column: 'j.created_at' }])
+        .toSQL().sql;
+      this.sqlBySize.set(size, sql);
+    }
+    return sql;
+  }
 }
 
-function foldMemberWithJourneys(rows: Array<Record<string, unknown>>): { member: MemberRow; journeys: JourneyRow[] } | null {
-  if (rows.length === 0) return null;
-  const member: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(rows[0])) if (!key.startsWith('j__')) member[key] = value;
-  const journeys: JourneyRow[] = [];
+const readers = new WeakMap<Core.Strapi, MemberReader>();
+
+export function memberReaderOf(strapi: Core.Strapi): MemberReader {
+  let reader = readers.get(strapi);
+  if (!reader) {
+    reader = new MemberReader(() => knexOf(strapi));
+    readers.set(strapi, reader);
+  }
+  return reader;
+}
+
+/** Rows of the join (ordered by member, then journey creation) → one entry per external id. */
+function foldMembersWithJourneys(rows: Array<Record<string, unknown>>): Map<string, MemberWithJourneys> {
+  const out = new Map<string, MemberWithJourneys>();
   for (const row of rows) {
+    const externalId = row.external_id as string;
+    let entry = out.get(externalId);
+    if (!entry) {
+      const member: Record<string, unknown> = {};
+      for (const key of Object.keys(row)) if (!key.startsWith('j__')) member[key] = row[key];
+      entry = { member: member as unknown as MemberRow, journeys: [] };
+      out.set(externalId, entry);
+    }
     if (row.j__id === null || row.j__id === undefined) continue;
     const journey: Record<string, unknown> = {};
     for (const c of JOURNEY_COLUMNS) journey[c] = row[`j__${c}`];
-    journeys.push(journey as unknown as JourneyRow);
+    entry.journeys.push(journey as unknown as JourneyRow);
   }
-  return { member: member as unknown as MemberRow, journeys };
+  return out;
 }
 
 export async function createJourney(strapi: Core.Strapi, member: MemberRow, body: JourneyBody, now: Date): Promise<JourneyRow> {
@@ -202,7 +297,7 @@ export async function patchJourney(strapi: Core.Strapi, member: MemberRow, journ
       child: ['sex', 'gestationalAgeAtBirthDays'],
     };
     for (const field of Object.keys(patch)) {
-      if (!allowed[row.kind].includes(field)) reject(field, `cannot be changed on a ${row.kind} journey`);
+      if (!(allowed[row.kind] ?? []).includes(field)) reject(field, `cannot be changed on a ${row.kind} journey`);
     }
     if (row.status !== 'active') reject('status', `the journey is closed (${row.status}) and can no longer be changed`);
     const update: Record<string, unknown> = { updated_at: now };
