@@ -60,6 +60,10 @@ interface ServerReport {
   heapUsedMb: number;
   heapTotalMb: number;
   externalMb: number;
+  gcCount: number;
+  gcMajor: number;
+  gcTotalMs: number;
+  gcMaxMs: number;
 }
 
 async function startServer() {
@@ -178,7 +182,7 @@ async function load(title: string, token: string, pathFor: () => string, server:
   const wall = Number(process.hrtime.bigint() - wall0) / 1e9;
   const own = process.cpuUsage(ownCpu0);
   const serverCpu = cpuSecondsOf(pid) - serverCpu0;
-  const { queries } = await server.queries();
+  const { queries, gcCount, gcMajor, gcTotalMs, gcMaxMs } = await server.queries();
   const non2xx = result.non2xx + result.errors;
   // Shares of the machine's cores (100 % = all of them) used by the API server and by this load generator.
   const share = (seconds: number) => (100 * seconds) / wall / os.cpus().length;
@@ -187,6 +191,9 @@ async function load(title: string, token: string, pathFor: () => string, server:
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    p999: result.latency.p99_9,
+    max: result.latency.max,
+    gc: `${gcCount} (${gcMajor} major) / ${gcTotalMs} / ${gcMaxMs}`,
     non2xx,
     queriesPerRequest: queries / Math.max(1, result.requests.total),
     serverCpu: share(serverCpu),
@@ -221,13 +228,13 @@ async function main(): Promise<void> {
     const memory = rssOf(server.child.pid!);
     const rows = [feed, stock].map(
       (r) =>
-        `| ${r.title} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.queriesPerRequest.toFixed(2)} | ${r.serverCpuMsPerRequest.toFixed(2)} | ${r.serverCpu.toFixed(0)} % | ${r.loaderCpu.toFixed(0)} % | ${r.load1.toFixed(1)} |`,
+        `| ${r.title} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.p999} / ${r.max} | ${r.non2xx} | ${r.queriesPerRequest.toFixed(2)} | ${r.serverCpuMsPerRequest.toFixed(2)} | ${r.serverCpu.toFixed(0)} % | ${r.loaderCpu.toFixed(0)} % | ${r.gc} | ${r.load1.toFixed(1)} |`,
     );
     process.stdout.write(
       [
         '',
-        `| load (${SECONDS} s, 32 connections) | req/s | p50 ms | p99 ms | non-2xx+errors | SQL/request | API CPU ms/request | API server CPU | load generator CPU | load avg (1 min, at end) |`,
-        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        `| load (${SECONDS} s, 32 connections) | req/s | p50 ms | p99 ms | p99.9 / max ms | non-2xx+errors | SQL/request | API CPU ms/request | API server CPU | load generator CPU | API GC pauses: count / total ms / longest ms | load avg (1 min, at end) |`,
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
         ...rows,
         '',
         `CPU shares are of all ${os.cpus().length} cores.`,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { createStrapi } from '@strapi/strapi';
 
 /**
@@ -15,11 +16,23 @@ async function main(): Promise<void> {
   app.db.connection.on('query', () => {
     queries += 1;
   });
+  // Garbage-collection pauses since the last report: every pause stops the requests being served.
+  const gc = { count: 0, totalMs: 0, maxMs: 0, major: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count += 1;
+      gc.totalMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+      if ((entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major += 1;
+    }
+  }).observe({ entryTypes: ['gc'] });
   process.on('SIGUSR2', () => {
     const mb = (bytes: number) => Math.round(bytes / 1048576);
     const { heapUsed, heapTotal, external } = process.memoryUsage();
-    process.stdout.write(`${JSON.stringify({ queries, heapUsedMb: mb(heapUsed), heapTotalMb: mb(heapTotal), externalMb: mb(external) })}\n`);
+    const gcReport = { gcCount: gc.count, gcMajor: gc.major, gcTotalMs: Math.round(gc.totalMs), gcMaxMs: Math.round(gc.maxMs) };
+    process.stdout.write(`${JSON.stringify({ queries, heapUsedMb: mb(heapUsed), heapTotalMb: mb(heapTotal), externalMb: mb(external), ...gcReport })}\n`);
     queries = 0;
+    Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0, major: 0 });
   });
   const tokens = app.service('admin::api-token-content-api') as unknown as { create(a: Record<string, unknown>): Promise<{ accessKey: string }> };
   const actions = ['feed', 'upsertMember'].map((a) => `api::handbook.handbook.${a}`);
