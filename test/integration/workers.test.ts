@@ -172,6 +172,53 @@ describe('workers: sweep → deliver on real PostgreSQL, Redis and HTTP', () => 
     expect(requestsOf(c.member)).toHaveLength(3);
   });
 
+  it('delivers 155 notifications as one job: the daily cap holds inside the batch, and two runs of it push each once', async () => {
+    clock.set(at(S, 6));
+    await rule({ trigger: { anchor: 'birth', offset: 41, unit: 'days' }, name: 'big batch' });
+    const tag = uniqueSlug('big');
+    const birth = addDays(S, -41);
+    // 151 members; member 0 is a family of five children born that day: five of its notifications in the batch.
+    await knex().raw(
+      `INSERT INTO hb_members (external_id, time_zone, consent_version, consent_at, enrolled_on)
+       SELECT ? || '-' || g, 'Asia/Shanghai', 'v1', now(), ?::date - 100 FROM generate_series(0, 150) g`,
+      [tag, S],
+    );
+    await knex().raw(
+      `INSERT INTO hb_journeys (id, member_id, kind, status, enrolled_on, birth_date, corrected_birth_date)
+       SELECT md5(m.external_id || '-' || k)::uuid::text, m.id, 'child', 'active', ?::date - 30, ?::date, ?::date
+         FROM hb_members m, generate_series(1, CASE WHEN m.external_id = ? THEN 5 ELSE 1 END) k
+        WHERE m.external_id LIKE ?`,
+      [S, birth, birth, `${tag}-0`, `${tag}-%`],
+    );
+    const family = `${tag}-0`;
+    await workers.runSweep();
+    const rows = await typed<Row[]>(knex()('hb_notifications as n').join('hb_members as m', 'm.id', 'n.member_id').where('m.external_id', 'like', `${tag}-%`).orderBy('n.id').select('n.*'));
+    expect(rows).toHaveLength(155);
+    expect([...new Set(await Promise.all(rows.map(jobOf)))]).toEqual([expect.stringMatching(/^b\d+-155$/)]);
+
+    clock.set(at(S, 9));
+    // The same batch twice at once (bull re-running a job another worker still runs): one push each.
+    const ids = rows.map((r) => String(r.id));
+    const run = () => workers.context.jobs.deliver.handle({ notificationIds: ids }, { jobId: 'direct', attempt: 1, attempts: 4 });
+    await Promise.all([run(), run()]);
+    await promote(rows);
+    await delivered(rows);
+    expect(requestsOf(family)).toHaveLength(3);
+    for (let g = 1; g <= 150; g += 1) expect(requestsOf(`${tag}-${g}`)).toHaveLength(1);
+    const familyRows = await rowsOf(family);
+    // Equal priorities: the lowest ids take the three places; the other two are kept in the inbox.
+    expect(familyRows.map((r) => [r.status, r.push, r.reason])).toEqual([
+      ['sent', true, null],
+      ['sent', true, null],
+      ['sent', true, null],
+      ['sent', false, 'daily-cap'],
+      ['sent', false, 'daily-cap'],
+    ]);
+    const attempts = await typed<Array<{ notification_id: string | number }>>(knex()('hb_delivery_attempts').whereIn('notification_id', ids).select('notification_id'));
+    expect(attempts).toHaveLength(153);
+    expect(new Set(attempts.map((a) => String(a.notification_id))).size).toBe(153);
+  });
+
   it('retries a gateway 500 with backoff and sends once when it answers 200', async () => {
     await rule({ trigger: { anchor: 'birth', offset: 45, unit: 'days' } });
     const c = await child(addDays(S, -45));

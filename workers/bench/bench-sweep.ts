@@ -15,6 +15,7 @@ import path from 'node:path';
 import { createStrapi } from '@strapi/strapi';
 import { Engine } from 'json-rules-engine';
 import Redis from 'ioredis';
+import type { Knex } from 'knex';
 import { Client } from 'pg';
 import { CUSTOM_OPERATORS, addDays, anchorDateOf, computeFacts, diffDays, instantAt, localDay, stagesOf, type ReminderRule } from '@mch/rules';
 import { ManualClock } from '../src/clock';
@@ -80,6 +81,48 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** Statement time by kind (its first words), from knex's query events: where a phase waits on the database. */
+function profileStatements(knex: Knex) {
+  const started = new Map<string, { at: number; kind: string }>();
+  const totals = new Map<string, { n: number; ms: number }>();
+  const kindOf = (text: string) => text.replace(/\s+/g, ' ').replace(/"/g, '').slice(0, 60);
+  const onQuery = (q: { __knexQueryUid: string; sql: string }) => void started.set(q.__knexQueryUid, { at: performance.now(), kind: kindOf(q.sql) });
+  const onDone = (_r: unknown, q: { __knexQueryUid: string }) => {
+    const s = started.get(q.__knexQueryUid);
+    if (!s) return;
+    started.delete(q.__knexQueryUid);
+    const t = totals.get(s.kind) ?? { n: 0, ms: 0 };
+    t.n += 1;
+    t.ms += performance.now() - s.at;
+    totals.set(s.kind, t);
+  };
+  knex.on('query', onQuery);
+  knex.on('query-response', onDone);
+  return {
+    report: () => {
+      knex.removeListener('query', onQuery);
+      knex.removeListener('query-response', onDone);
+      for (const [kind, t] of [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) console.log(`  sql ${t.ms.toFixed(0).padStart(7)} ms ${String(t.n).padStart(6)}× ${kind}`);
+    },
+  };
+}
+
+/** A CPU profile of this process from now until stop(file) (open the file in Chrome DevTools). */
+async function startCpuProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new Session();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (e, r) => (e ? reject(e) : resolve(r))));
+  session.connect();
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    stop: async (file) => {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 async function sql(text: string, params: unknown[] = []): Promise<void> {
@@ -249,9 +292,15 @@ async function main(): Promise<void> {
   if (sweepProcess) console.log(`worker process started (kernel + queues, idle): RSS ${mb(workerStartRss)}`);
 
   peakRss = process.memoryUsage().rss;
+  // BENCH_SQL_PROFILE=1 (with BENCH_PROCESSES=0): the sweep's statements by kind, count and time (this process only).
+  const sqlProfile = inProcess && process.env.BENCH_SQL_PROFILE ? profileStatements(sweeper.context.kernel.knex) : null;
+  // BENCH_SWEEP_CPU_PROFILE=file.cpuprofile (with BENCH_PROCESSES=0): a CPU profile of the first sweep.
+  const sweepProfile = inProcess && process.env.BENCH_SWEEP_CPU_PROFILE ? await startCpuProfile() : null;
   const sweepStarted = Date.now();
   await sweeper.runSweep();
   const sweepMs = Date.now() - sweepStarted;
+  sqlProfile?.report();
+  await sweepProfile?.stop(process.env.BENCH_SWEEP_CPU_PROFILE!);
   const knex = sweeper.context.kernel.knex;
   const created = Number(((await knex('hb_notifications').count({ n: '*' }).first()) as { n: string }).n);
 
@@ -291,13 +340,7 @@ async function main(): Promise<void> {
     (await redis.info('commandstats')).split('\n').reduce((sum, line) => sum + Number(/calls=(\d+)/.exec(line)?.[1] ?? 0), 0);
   const redisBefore = await redisCalls();
   // BENCH_CPU_PROFILE=file.cpuprofile (with BENCH_PROCESSES=0): a CPU profile of the delivery phase only (open in Chrome DevTools).
-  const profiler = inProcess && process.env.BENCH_CPU_PROFILE ? new Session() : null;
-  const post = (method: string) => new Promise<unknown>((resolve, reject) => profiler!.post(method, (e, r) => (e ? reject(e) : resolve(r))));
-  if (profiler) {
-    profiler.connect();
-    await post('Profiler.enable');
-    await post('Profiler.start');
-  }
+  const profiler = inProcess && process.env.BENCH_CPU_PROFILE ? await startCpuProfile() : null;
   const deliverers = inProcess ? [] : await Promise.all(Array.from({ length: PROCESSES }, () => spawnWorker({ ...env, WORKERS_CONSUME: 'deliver' })));
   const inProcessDeliverer = inProcess ? await startWorkers({ strapi, config, clock, log, consume: ['deliver'] }) : null;
   const dueBy = new Date(clock.now().getTime() + 10 * 60_000);
@@ -323,11 +366,7 @@ async function main(): Promise<void> {
   }
   const deliveryMs = Date.now() - deliveryStarted;
   const pushes = (await pushCount()) - pushesBefore;
-  if (profiler) {
-    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-    writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(profile));
-    profiler.disconnect();
-  }
+  await profiler?.stop(process.env.BENCH_CPU_PROFILE!);
   const redisPerPush = (((await redisCalls()) - redisBefore) / Math.max(1, pushes)).toFixed(1);
   const statementsPerPush = inProcess ? (statements / Math.max(1, pushes)).toFixed(2) : 'n/a';
   console.log(`delivery cost: ${statementsPerPush} DB statements and ${redisPerPush} Redis commands per push (bench polling included)`);

@@ -131,7 +131,7 @@ export function parseConfig(env: Env = process.env): WorkerConfig {
     deliveryAttempts: int(env, 'DELIVERY_ATTEMPTS', 6, 1, 50),
     deliveryBackoffMs: int(env, 'DELIVERY_BACKOFF_MS', 5_000, 1, 3_600_000),
     deliveryConcurrency: int(env, 'DELIVERY_CONCURRENCY', 4, 1, 64),
-    deliveryBatchSize: int(env, 'DELIVERY_BATCH_SIZE', 100, 1, 1000),
+    deliveryBatchSize: int(env, 'DELIVERY_BATCH_SIZE', 250, 1, 1000),
     pushMaxSockets: int(env, 'PUSH_MAX_SOCKETS', 64, 1, 1024),
     chunkConcurrency: int(env, 'SWEEP_CONCURRENCY', 2, 1, 64),
     sendingLeaseMs: int(env, 'SENDING_LEASE_MS', 120_000, 1_000, 3_600_000),

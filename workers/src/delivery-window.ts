@@ -25,14 +25,16 @@ function parseHhMm(value: string, fallback: number): number {
  * now, when that has passed), moved to the end of the member's quiet hours if it falls inside them.
  * Quiet hours wrap midnight when start > end (default 21:00–08:00); start = end means none.
  */
-export function deliverAfter(input: {
+export interface WindowInput {
   day: IsoDate;
   deliveryHour: number;
   timeZone: string;
   quietStart: string;
   quietEnd: string;
   now: Date;
-}): Date {
+}
+
+export function deliverAfter(input: WindowInput): Date {
   const { day, deliveryHour, timeZone, now } = input;
   let at = instantAt(day, deliveryHour, 0, timeZone);
   if (at.getTime() < now.getTime()) at = new Date(now.getTime());
@@ -49,4 +51,22 @@ export function deliverAfter(input: {
   }
   if (minutes >= start && minutes < end) return endOn(today);
   return at;
+}
+
+/**
+ * deliverAfter with its answers kept: a sweep page asks the same question (one rule, one day, one
+ * instant) for every member who shares a zone and quiet hours, and each answer costs several
+ * time-zone conversions. Exact (a pure function of its input); one per page, so it stays small.
+ */
+export function memoDeliverAfter(): (input: WindowInput) => Date {
+  const answers = new Map<string, number>();
+  return (input) => {
+    const key = `${input.day}|${input.deliveryHour}|${input.timeZone}|${input.quietStart}|${input.quietEnd}|${input.now.getTime()}`;
+    let at = answers.get(key);
+    if (at === undefined) {
+      at = deliverAfter(input).getTime();
+      answers.set(key, at);
+    }
+    return new Date(at);
+  };
 }

@@ -43,7 +43,7 @@ describe('delivery and process configuration', () => {
   it('parses the batch settings and the queues a process consumes, naming the variable on a bad value', () => {
     const config = parseConfig({ DELIVERY_BATCH_SIZE: '50', WORKERS_CONSUME: 'deliver, reconcile' });
     expect(config).toMatchObject({ deliveryBatchSize: 50, deliveryConcurrency: 4, pushMaxSockets: 64, consume: ['deliver', 'reconcile'] });
-    expect(parseConfig({}).consume).toBeNull();
+    expect(parseConfig({})).toMatchObject({ consume: null, deliveryBatchSize: 250 });
     expect(() => parseConfig({ WORKERS_CONSUME: 'deliver,sned' })).toThrow(/^WORKERS_CONSUME: must list queues among sweep, sweep-chunk, deliver, reconcile/);
     expect(() => parseConfig({ DELIVERY_BATCH_SIZE: '0' })).toThrow(/^DELIVERY_BATCH_SIZE: must be between 1 and 1000/);
     // Jobs, not notifications, since each job is a batch: the old default of 200 is refused, not multiplied by 100.

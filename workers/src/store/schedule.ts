@@ -1,6 +1,8 @@
+import type { Knex } from 'knex';
 import type { Occurrence, ReminderRule } from '@mch/rules';
-import { deliverAfter } from '../delivery-window';
+import { deliverAfter, type WindowInput } from '../delivery-window';
 import { NOTIFICATIONS, batchJobId, type WorkerContext } from '../context';
+import { isPostgres } from './dialect';
 import { typed } from './typed';
 
 const text = (value: unknown, fallback: string): string => (typeof value === 'string' && value !== '' ? value : fallback);
@@ -21,13 +23,15 @@ export function notificationColumns(input: {
   occurrence: Occurrence;
   member: Record<string, unknown>;
   now: Date;
+  /** deliverAfter, or a memo of it (a sweep page: memoDeliverAfter). */
+  window?: (input: WindowInput) => Date;
 }): Record<string, unknown> {
-  const { rule, occurrence, member, now } = input;
+  const { rule, occurrence, member, now, window = deliverAfter } = input;
   const memberChannels = parseList(member.channels);
   const push = rule.channels.includes('push') && memberChannels.includes('push');
   const inbox = rule.channels.includes('inbox') && memberChannels.includes('inbox');
   const timeZone = String(member.time_zone);
-  const at = deliverAfter({
+  const at = window({
     day: occurrence.scheduledOn,
     deliveryHour: rule.deliveryHour,
     timeZone,
@@ -63,22 +67,69 @@ interface Inserted {
   status: string;
 }
 
+/** Rows per INSERT statement (18 columns each: well under PostgreSQL's 65,535 bind parameters). */
+const INSERT_ROWS = 500;
+
 /**
  * Insert-or-ignore on (journey, rule, day): a re-run never duplicates. The rows are committed before
- * their jobs are queued; a crash in between leaves 'scheduled' rows that the reconciler queues.
+ * their jobs are queued. All the rows given (a sweep's candidate page) are queued together, so the
+ * delivery jobs are as full as DELIVERY_BATCH_SIZE allows, not cut at each INSERT statement.
+ *
+ * PostgreSQL: the pending rows take their ids from the table's sequence first, so their batches and
+ * job ids are known before the insert and each row is written `queued` with the job that will hold
+ * it (`delivery_job`): one write per row instead of an insert and then an update. A crash between
+ * the commit and the enqueue leaves `queued` rows whose job does not exist: the reconciler re-queues
+ * them once due (docs/decisions/010). Elsewhere (SQLite): insert `scheduled`, queue, then mark
+ * `queued` (enqueueDeliveries).
  */
 export async function scheduleNotifications(ctx: WorkerContext, rows: Array<Record<string, unknown>>): Promise<number> {
   if (rows.length === 0) return 0;
   const knex = ctx.kernel.knex;
-  const inserted = await typed<Inserted[]>(knex(NOTIFICATIONS)
-    .insert(rows)
-    .onConflict(['journey_id', 'rule_key', 'scheduled_on'])
-    .ignore()
-    .returning(['id', 'deliver_after', 'status']));
-  const pending = inserted.filter((r) => r.status === 'scheduled');
-  await enqueueDeliveries(ctx, pending);
-  for (const r of inserted) ctx.metrics.inc('mch_notifications_total', { outcome: r.status === 'scheduled' ? 'created' : 'skipped-no-channel' });
+  const pg = isPostgres(knex);
+  const pendingRows = rows.filter((r) => r.status === 'scheduled');
+  let batches: DeliveryBatch[] = [];
+  let toInsert = rows;
+  if (pg && pendingRows.length > 0) {
+    const ids = await nextNotificationIds(knex, pendingRows.length);
+    const numbered = pendingRows.map((row, i) => ({ row, id: ids[i]! }));
+    batches = deliveryBatches(numbered.map(({ row, id }) => ({ id, deliver_after: row.deliver_after as Date })), ctx.config.deliveryBatchSize);
+    const jobOf = new Map(batches.flatMap((b) => b.ids.map((id) => [id, b.jobId] as const)));
+    const queued = new Map(numbered.map(({ row, id }) => [row, { ...row, id, status: 'queued', delivery_job: jobOf.get(id)! }]));
+    toInsert = rows.map((row) => queued.get(row) ?? row);
+  }
+  const inserted: Inserted[] = [];
+  for (let i = 0; i < toInsert.length; i += INSERT_ROWS) {
+    inserted.push(...(await typed<Inserted[]>(knex(NOTIFICATIONS)
+      .insert(toInsert.slice(i, i + INSERT_ROWS))
+      .onConflict(['journey_id', 'rule_key', 'scheduled_on'])
+      .ignore()
+      .returning(['id', 'deliver_after', 'status']))));
+  }
+  if (pg) {
+    // Only the rows written (not those another run wrote first) go into the jobs.
+    const written = new Set(inserted.map((r) => String(r.id)));
+    const now = ctx.clock.now();
+    await ctx.queues.addBulk(
+      ctx.jobs.deliver,
+      batches
+        .map((b) => ({ ...b, ids: b.ids.filter((id) => written.has(id)) }))
+        .filter((b) => b.ids.length > 0)
+        .map((b) => ({ payload: { notificationIds: b.ids }, jobId: b.jobId, delayMs: b.at.getTime() - now.getTime() })),
+    );
+  } else {
+    await enqueueDeliveries(ctx, inserted.filter((r) => r.status === 'scheduled'));
+  }
+  for (const r of inserted) ctx.metrics.inc('mch_notifications_total', { outcome: r.status === 'skipped' ? 'skipped-no-channel' : 'created' });
   return inserted.length;
+}
+
+/** `count` ids from hb_notifications' own sequence (one statement), ascending. */
+async function nextNotificationIds(knex: Knex, count: number): Promise<string[]> {
+  const result = await typed<{ rows: Array<{ id: string }> }>(knex.raw(
+    `SELECT nextval(pg_get_serial_sequence(?, 'id'))::text AS id FROM generate_series(1, ?)`,
+    [NOTIFICATIONS, count],
+  ));
+  return result.rows.map((r) => r.id).sort((a, b) => Number(a) - Number(b));
 }
 
 export interface DeliveryBatch {

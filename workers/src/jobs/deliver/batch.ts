@@ -4,6 +4,7 @@ import { ATTEMPTS, MEMBERS, NOTIFICATIONS, PENDING, retryJobId, type WorkerConte
 import { errorText } from '../../log';
 import type { PushClient, PushResult } from '../../push/push-client';
 import { journeysWithMembers } from '../../store/candidates';
+import { isPostgres } from '../../store/dialect';
 import { parseList } from '../../store/schedule';
 import { typed } from '../../store/typed';
 
@@ -181,15 +182,18 @@ async function queueRetries(ctx: WorkerContext, retries: Array<{ id: string; att
  * order, so two workers cannot deadlock or both take a member's last place), each candidate's taken
  * places are the pushes already sent or being sent plus the pending due ones that outrank it; then
  * the rows are claimed (`sending`) or kept in the inbox (`daily-cap`) by status-guarded updates.
+ * The count must read after the locks are held (a statement reads one snapshot, taken when it
+ * starts), so the locks are one statement and the count with the updates another.
  */
-async function claim(ctx: WorkerContext, candidates: Array<{ row: Row; muted: string[] }>, now: Date): Promise<{ pushed: Map<string, number>; cappedIds: string[] }> {
+async function claim(ctx: WorkerContext, candidates: Candidate[], now: Date): Promise<{ pushed: Map<string, number>; cappedIds: string[] }> {
   const knex = ctx.kernel.knex;
   const leaseCutoff = new Date(now.getTime() - ctx.config.sendingLeaseMs);
-  const claimable = (w: Knex.QueryBuilder) => void w.whereIn('status', PENDING).orWhere((x) => void x.where('status', 'sending').where('updated_at', '<', leaseCutoff));
   return knex.transaction(async (trx) => {
     const memberIds = [...new Set(candidates.map((c) => Number(c.row.member_id)))].sort((a, b) => a - b);
     await trx(MEMBERS).whereIn('id', memberIds).orderBy('id').forUpdate().select('id');
-    const taken = isPostgres(knex) ? await takenPlacesPg(trx, candidates, now) : await takenPlacesPortable(trx, candidates, now);
+    if (isPostgres(knex)) return await countAndClaimPg(trx, { candidates, now, leaseCutoff, cap: ctx.config.pushDailyCap });
+    const taken = await takenPlacesPortable(trx, candidates, now);
+    const claimable = (w: Knex.QueryBuilder) => void w.whereIn('status', PENDING).orWhere((x) => void x.where('status', 'sending').where('updated_at', '<', leaseCutoff));
     const pushIds: string[] = [];
     const cappedIds: string[] = [];
     for (const t of taken) (t.taken >= ctx.config.pushDailyCap ? cappedIds : pushIds).push(String(t.id));
@@ -202,29 +206,59 @@ async function claim(ctx: WorkerContext, candidates: Array<{ row: Row; muted: st
   });
 }
 
-/** Knex on PostgreSQL (the production database); the embedded SQLite takes the portable statements. */
-function isPostgres(knex: Knex): boolean {
-  return (knex.client as { dialect?: string }).dialect === 'postgresql';
-}
-
 type Candidate = { row: Row; muted: string[] };
 
-/** Each candidate's taken places in one statement (PostgreSQL: unnest over the batch). */
-async function takenPlacesPg(trx: Knex.Transaction, candidates: Candidate[], now: Date): Promise<Array<{ id: string | number; taken: number }>> {
-  const result = await typed<{ rows: Array<{ id: string | number; taken: number }> }>(trx.raw(
-    `SELECT c.id, count(o.id)::int AS taken
-       FROM unnest(?::bigint[], ?::text[]) AS c(id, muted)
-       JOIN ${NOTIFICATIONS} n ON n.id = c.id
-       LEFT JOIN ${NOTIFICATIONS} o
-         ON o.member_id = n.member_id AND o.scheduled_on = n.scheduled_on AND o.push AND o.id <> n.id
-        AND (o.status IN ('sending', 'sent')
-             OR (o.status IN ('scheduled', 'queued') AND o.deliver_after <= ?
-                 AND (o.priority > n.priority OR (o.priority = n.priority AND o.id < n.id))
-                 AND o.category <> ALL (ARRAY(SELECT jsonb_array_elements_text(c.muted::jsonb)))))
-      GROUP BY c.id`,
-    [candidates.map((c) => String(c.row.id)), candidates.map((c) => JSON.stringify(c.muted)), now],
+/**
+ * PostgreSQL, one statement for the batch (unnest over it): each candidate's taken places, then the
+ * claim of those under the cap (`sending`, one more push made) and the rest kept in the inbox, not
+ * pushed (`sent`, `daily-cap`), both guarded by status (pending, or `sending` past its lease). The
+ * two updates touch disjoint rows; both see the count's snapshot, taken after the member locks.
+ */
+async function countAndClaimPg(
+  trx: Knex.Transaction,
+  input: { candidates: Candidate[]; now: Date; leaseCutoff: Date; cap: number },
+): Promise<{ pushed: Map<string, number>; cappedIds: string[] }> {
+  const { candidates, now, leaseCutoff, cap } = input;
+  const claimable = `(n.status IN ('scheduled', 'queued') OR (n.status = 'sending' AND n.updated_at < ?))`;
+  const result = await typed<{ rows: Array<{ id: string | number; attempts: number | null; capped: boolean }> }>(trx.raw(
+    `WITH c AS (
+       SELECT c.id, count(o.id)::int AS taken
+         FROM unnest(?::bigint[], ?::text[]) AS c(id, muted)
+         JOIN ${NOTIFICATIONS} n ON n.id = c.id
+         LEFT JOIN ${NOTIFICATIONS} o
+           ON o.member_id = n.member_id AND o.scheduled_on = n.scheduled_on AND o.push AND o.id <> n.id
+          AND (o.status IN ('sending', 'sent')
+               OR (o.status IN ('scheduled', 'queued') AND o.deliver_after <= ?
+                   AND (o.priority > n.priority OR (o.priority = n.priority AND o.id < n.id))
+                   AND o.category <> ALL (ARRAY(SELECT jsonb_array_elements_text(c.muted::jsonb)))))
+        GROUP BY c.id
+     ), claimed AS (
+       UPDATE ${NOTIFICATIONS} AS n SET status = 'sending', attempts = n.attempts + 1, updated_at = ?
+         FROM c WHERE n.id = c.id AND c.taken < ? AND ${claimable}
+       RETURNING n.id, n.attempts
+     ), capped AS (
+       UPDATE ${NOTIFICATIONS} AS n SET status = 'sent', push = false, inbox = true, reason = 'daily-cap', sent_at = ?, updated_at = ?
+         FROM c WHERE n.id = c.id AND c.taken >= ? AND ${claimable}
+       RETURNING n.id
+     )
+     SELECT id, attempts, false AS capped FROM claimed
+     UNION ALL
+     SELECT id, NULL, true FROM capped`,
+    [
+      candidates.map((c) => String(c.row.id)),
+      candidates.map((c) => JSON.stringify(c.muted)),
+      now,
+      now, cap, leaseCutoff,
+      now, now, cap, leaseCutoff,
+    ],
   ));
-  return result.rows;
+  const pushed = new Map<string, number>();
+  const cappedIds: string[] = [];
+  for (const r of result.rows) {
+    if (r.capped) cappedIds.push(String(r.id));
+    else pushed.set(String(r.id), Number(r.attempts));
+  }
+  return { pushed, cappedIds };
 }
 
 /** The same count, one statement per candidate (SQLite: one process, small batches — the demo). */

@@ -1,5 +1,6 @@
 import { checkOccurrence, dueAnchorRanges } from '@mch/rules';
 import type { WorkerContext } from '../../context';
+import { memoDeliverAfter } from '../../delivery-window';
 import { errorText } from '../../log';
 import type { JobDefinition } from '../../queue';
 import { candidatePage } from '../../store/candidates';
@@ -29,19 +30,20 @@ export function sweepChunkJob(ctx: WorkerContext): JobDefinition<SweepChunkPaylo
       for (;;) {
         const candidates = await candidatePage(ctx.kernel.knex, { rule, anchor, day: payload.day, ranges, zones: payload.zones, afterId, upToId: payload.upToId }, page);
         const now = ctx.clock.now();
+        const pushWindow = memoDeliverAfter();
         const rows: Array<Record<string, unknown>> = [];
         for (const c of candidates) {
           const member = ctx.kernel.toMember(c.member);
           const journey = ctx.kernel.toJourney(c.journey);
           try {
             const occurrence = checkOccurrence({ rule, member, journey, day: payload.day });
-            if (occurrence) rows.push(notificationColumns({ rule, occurrence, member: c.member, now }));
+            if (occurrence) rows.push(notificationColumns({ rule, occurrence, member: c.member, now, window: pushWindow }));
           } catch (error) {
             // Bad stored data must not stop the chunk: log the ids, skip the journey.
             ctx.log.error('sweep.check-failed', { journeyId: journey.id, ruleKey: rule.key, error: errorText(error) });
           }
         }
-        for (let i = 0; i < rows.length; i += 500) await scheduleNotifications(ctx, rows.slice(i, i + 500));
+        await scheduleNotifications(ctx, rows);
         if (candidates.length < page) return;
         afterId = String(candidates[candidates.length - 1]!.journey.id);
       }

@@ -1,4 +1,4 @@
-import { addDays, dueAnchorRanges, localDay, type IsoDate } from '@mch/rules';
+import { addDays, dueAnchorRanges, localDay, type AnchorRange, type IsoDate, type ReminderRule } from '@mch/rules';
 import { MEMBERS, type WorkerContext } from '../../context';
 import type { JobDefinition } from '../../queue';
 import { chunkBoundaries } from '../../store/candidates';
@@ -8,6 +8,27 @@ import { parseSweepPayload, type SweepPayload } from './payload';
 import { typed } from '../../store/typed';
 
 const LAST_SWEPT = 'last-swept-day';
+
+/** Runs `work` on every item, at most `limit` at a time; after a failure no new item starts, and the first error is thrown once the running ones are done. */
+async function eachConcurrently<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (!failed && next < items.length) {
+      const item = items[next]!;
+      next += 1;
+      try {
+        await work(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  });
+  const results = await Promise.allSettled(lanes);
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
+}
 
 /**
  * The local days to sweep per zone: today, plus the days since the last completed sweep of the zone
@@ -52,27 +73,30 @@ export function sweepJob(ctx: WorkerContext): JobDefinition<SweepPayload> {
       await replanChangedRules(ctx);
       const byDay = await daysByZone(ctx, now);
       const allZones = new Set([...byDay.values()].flat());
-      const chunks: Array<{ payload: SweepChunkPayload; jobId: string }> = [];
+      const plans: Array<{ day: IsoDate; zones: string[] | null; rule: ReminderRule; ranges: AnchorRange[] }> = [];
       for (const [day, zones] of byDay) {
-        const zoneFilter = zones.length === allZones.size ? null : zones;
         for (const rule of ctx.kernel.rules()) {
           const ranges = dueAnchorRanges({ rule, day });
-          if (ranges.length === 0) continue;
-          const bounds = await chunkBoundaries(ctx.kernel.knex, { rule, anchor: ctx.kernel.anchorColumn(rule.trigger), day, ranges, zones: zoneFilter, afterId: null, upToId: null }, ctx.config.sweepPageSize);
-          const edges: Array<string | null> = [null, ...bounds, null];
-          for (let i = 0; i + 1 < edges.length; i += 1) {
-            chunks.push({
-              payload: { sweepId: job.jobId, day, ruleKey: rule.key, zones: zoneFilter, afterId: edges[i] ?? null, upToId: edges[i + 1] ?? null },
-              jobId: `${job.jobId}.${day}.${rule.key}.${i}`,
-            });
-          }
+          if (ranges.length > 0) plans.push({ day, zones: zones.length === allZones.size ? null : zones, rule, ranges });
         }
       }
-      await ctx.queues.addBulk(ctx.jobs.sweepChunk, chunks);
-      await ctx.queues.waitFor(
-        ctx.jobs.sweepChunk.name,
-        chunks.map((c) => c.jobId),
-      );
+      // Each rule's chunks are queued as soon as they are planned, so the chunks run while the
+      // other rules are planned; the sweep then waits for all of them.
+      const chunkIds: string[] = [];
+      await eachConcurrently(plans, ctx.config.chunkConcurrency, async ({ day, zones, rule, ranges }) => {
+        const bounds = await chunkBoundaries(ctx.kernel.knex, { rule, anchor: ctx.kernel.anchorColumn(rule.trigger), day, ranges, zones, afterId: null, upToId: null }, ctx.config.sweepPageSize);
+        const edges: Array<string | null> = [null, ...bounds, null];
+        const chunks: Array<{ payload: SweepChunkPayload; jobId: string }> = [];
+        for (let i = 0; i + 1 < edges.length; i += 1) {
+          chunks.push({
+            payload: { sweepId: job.jobId, day, ruleKey: rule.key, zones, afterId: edges[i] ?? null, upToId: edges[i + 1] ?? null },
+            jobId: `${job.jobId}.${day}.${rule.key}.${i}`,
+          });
+        }
+        await ctx.queues.addBulk(ctx.jobs.sweepChunk, chunks);
+        chunkIds.push(...chunks.map((c) => c.jobId));
+      });
+      await ctx.queues.waitFor(ctx.jobs.sweepChunk.name, chunkIds);
       for (const [day, zones] of byDay) {
         for (const zone of zones) {
           const last = await ctx.queues.getField(LAST_SWEPT, zone);
@@ -82,7 +106,7 @@ export function sweepJob(ctx: WorkerContext): JobDefinition<SweepPayload> {
       const seconds = (Date.now() - started) / 1000;
       ctx.metrics.lastSweepSeconds = seconds;
       ctx.metrics.sweeps += 1;
-      ctx.log.info('sweep.done', { sweepId: job.jobId, days: byDay.size, chunks: chunks.length, seconds });
+      ctx.log.info('sweep.done', { sweepId: job.jobId, days: byDay.size, chunks: chunkIds.length, seconds });
     },
   };
 }
