@@ -132,11 +132,17 @@ async function generate(): Promise<void> {
 
 const setVersionSql = `CREATE TABLE IF NOT EXISTS bench_meta (version int); DELETE FROM bench_meta; INSERT INTO bench_meta VALUES (${DATA_VERSION})`;
 
-/** Version 2 → 3: the same rows plus hb_member_active_quarters, filled by the migration's backfill statement. */
+/**
+ * Version 2 → 3: the same rows plus hb_member_active_quarters, filled by the migration's backfill
+ * statement. Skipped when the table already has rows: the migration (run by strapi.start above) filled
+ * it from the version 2 data that existed then, and version 2 data generated after the migration left
+ * it empty (the generator's TRUNCATE … CASCADE), so a non-empty table is complete.
+ */
 async function upgradeFromVersion2(): Promise<void> {
   const t = performance.now();
   await withClient(async (c) => {
-    await c.query(backfillActiveQuartersSql('postgresql'));
+    const filled = await c.query('SELECT 1 FROM hb_member_active_quarters LIMIT 1');
+    if (filled.rowCount === 0) await c.query(backfillActiveQuartersSql('postgresql'));
     await c.query(setVersionSql);
   });
   process.stdout.write(`  active quarters from the activity days: ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
