@@ -392,9 +392,9 @@ describe('statistics (real PostgreSQL, real HTTP)', () => {
       await recorder.record(await memberRow('q-boundary'), new Date('2027-09-30T17:00:00Z'));
       await recordActive('q-boundary', '2027-10-02');
       expect(await quarterRows('q-boundary')).toEqual(['2027-07-01', '2027-10-01']);
-      const member = await memberRow('q-boundary');
-      expect(String(member.last_active_on).slice(0, 10)).toBe('2027-10-02');
-      expect((await app.strapi.db.connection('hb_member_activity').where({ member_id: member.id })).length).toBe(4);
+      const row = await memberRow('q-boundary');
+      expect(String(row.last_active_on).slice(0, 10)).toBe('2027-10-02');
+      expect((await app.strapi.db.connection('hb_member_activity').where({ member_id: row.id })).length).toBe(4);
       const q3 = await get('/stats/coverage?quarter=2027Q3', provinceToken);
       expect(q3.body.totals.child).toEqual(figures(1, 1, 1));
     });

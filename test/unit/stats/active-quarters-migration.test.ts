@@ -10,14 +10,16 @@ import type { MemberRow } from '../../../cms/src/handbook/tables';
  * activity recorder. PostgreSQL is covered by test/integration/stats.test.ts.
  */
 const MIGRATIONS = path.resolve(__dirname, '../../../cms/database/migrations');
+const QUARTERS_MIGRATION = '2026.11.23T16.00.00.member-active-quarters.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
 }
 
-async function migrate(knex: Knex, { until }: { until?: string } = {}): Promise<void> {
+/** Runs the migration files named from `from` (included) to `until` (excluded), in order, as Strapi does. */
+async function migrate(knex: Knex, { from = '', until = '~' }: { from?: string; until?: string } = {}): Promise<void> {
   for (const file of readdirSync(MIGRATIONS).filter((f) => f.endsWith('.ts')).sort()) {
-    if (until && file >= until) break;
+    if (file < from || file >= until) continue;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const migration = require(path.join(MIGRATIONS, file)) as Migration;
     await knex.transaction((trx) => migration.up(trx));
@@ -38,7 +40,7 @@ describe('hb_member_active_quarters on SQLite', () => {
   const quarters = () => knex<{ member_id: number; quarter_start: string }>('hb_member_active_quarters').orderBy(['member_id', 'quarter_start']).select('member_id', 'quarter_start');
 
   it('is backfilled from the days stored before it existed, and running the migration again adds nothing', async () => {
-    await migrate(knex, { until: '2026.11.23T16.00.00' });
+    await migrate(knex, { until: QUARTERS_MIGRATION });
     await knex('hb_members').insert([
       { id: 1, external_id: 'a', enrolled_on: '2026-01-05' },
       { id: 2, external_id: 'b', enrolled_on: '2026-01-05' },
@@ -49,15 +51,15 @@ describe('hb_member_active_quarters on SQLite', () => {
       { member_id: 1, day: '2026-04-01' },
       { member_id: 2, day: '2026-12-31' },
     ]);
-    await migrate(knex);
+    await migrate(knex, { from: QUARTERS_MIGRATION });
     const expected = [
       { member_id: 1, quarter_start: '2026-01-01' },
       { member_id: 1, quarter_start: '2026-04-01' },
       { member_id: 2, quarter_start: '2026-10-01' },
     ];
     expect(await quarters()).toEqual(expected);
-    const migration = require(path.join(MIGRATIONS, '2026.11.23T16.00.00.member-active-quarters.ts')) as Migration; // eslint-disable-line @typescript-eslint/no-require-imports
-    await knex.transaction((trx) => migration.up(trx));
+    // Running the quarters migration again (as a retried deploy would) adds nothing.
+    await migrate(knex, { from: QUARTERS_MIGRATION, until: `${QUARTERS_MIGRATION}~` });
     expect(await quarters()).toEqual(expected);
   });
 

@@ -69,10 +69,11 @@ export function coverageQuery(knex: Knex, period: Period, filter: MemberFilter, 
     .count({ enrolled: '*' })
     .groupBy('m.region_code', 'm.institution_code', 'c.kind');
   const source = activitySource(period, options);
-  if (source.table === 'quarters' && source.quarterStarts.length === 1) {
+  const oneQuarter = source.table === 'quarters' && source.quarterStarts.length === 1 ? source.quarterStarts[0] : undefined;
+  if (oneQuarter !== undefined) {
     query
       .leftJoin({ a: 'hb_member_active_quarters' }, (on) => {
-        on.on('a.member_id', '=', 'c.member_id').andOnVal('a.quarter_start', '=', source.quarterStarts[0]);
+        on.on('a.member_id', '=', 'c.member_id').andOnVal('a.quarter_start', '=', oneQuarter);
       })
       .count({ used: 'a.member_id' });
   } else {
