@@ -41,6 +41,14 @@ export const REPORT_SETTINGS = ["SET LOCAL work_mem = '64MB'", 'SET LOCAL random
  */
 export const COVERAGE_SETTINGS = [...REPORT_SETTINGS, 'SET LOCAL enable_hashjoin = off'];
 
+/**
+ * Completeness reads the quarter's journeys (heap: LMP, EDD, risk colour) and their members. The
+ * planner's choice, a parallel hash join over all 2.5 M members' index entries, took 2.1–2.8 s on the
+ * shared 2-core machine; one process merging the journeys, sorted by member, with the members'
+ * covering index took 0.77–0.80 s (benchmark, decision 010).
+ */
+export const COMPLETENESS_SETTINGS = [...COVERAGE_SETTINGS, 'SET LOCAL max_parallel_workers_per_gather = 0'];
+
 function inReportSession<T>(knex: Knex, fn: (k: Knex) => Promise<T>, settings: string[] = REPORT_SETTINGS): Promise<T> {
   if ((knex.client as { dialect?: string }).dialect !== 'postgresql') return fn(knex);
   return knex.transaction(async (trx) => {
@@ -104,7 +112,7 @@ export function statistics(strapi: Core.Strapi) {
       const q = parse(measureQuery, query);
       const period = periodOf(q);
       const { knex, scope, filter } = await requestOf(strapi, adminUserId, q);
-      return { period: periodView(period), scope, populations: await inReportSession(knex, (k) => completeness(k, period, filter)) };
+      return { period: periodView(period), scope, populations: await inReportSession(knex, (k) => completeness(k, period, filter), COMPLETENESS_SETTINGS) };
     },
 
     async funnel(adminUserId: number, query: unknown) {
