@@ -1,11 +1,18 @@
+import { backfillActiveQuartersSql } from '../../cms/database/migrations/2026.11.23T16.00.00.member-active-quarters';
+import { ActivityRecorder } from '../../cms/src/handbook/activity';
+import type { MemberRow } from '../../cms/src/handbook/tables';
+import { type CoverageGroup, coverageGroups, coverageQuery } from '../../cms/src/plugins/stats/server/coverage';
+import { type Period, measureQuery, periodOf, quarterPeriod } from '../../cms/src/plugins/stats/server/period';
+import type { MemberFilter } from '../../cms/src/plugins/stats/server/scope-filter';
 import { adminToken, assignInstitution, createAdminUser } from '../helpers/admin';
 import { type TestApp, bootApp, createHostAppToken } from '../helpers/app';
 import { institutionData } from '../helpers/factories';
 
 /**
  * Coverage statistics (issue 8) on known fixtures: exact counts and rates, the quarterly CSV, scoping
- * by institution and region, erasure, validation. Fixtures are written straight into the operational
- * tables, as the host-app API would have left them.
+ * by institution and region, erasure, validation; the quarter table against the day table. Fixtures
+ * are written straight into the operational tables, as the host-app API would have left them; active
+ * days through the API's own activity recorder (days, quarters and last_active_on).
  */
 describe('statistics (real PostgreSQL, real HTTP)', () => {
   let app: TestApp;
@@ -19,6 +26,11 @@ describe('statistics (real PostgreSQL, real HTTP)', () => {
   type Notification = { ruleKey: string; scheduledOn: string; status: string; reason?: string; read?: boolean; journey?: number };
 
   let journeyCounter = 0;
+  let recorder: ActivityRecorder;
+  const memberRow = async (externalId: string) => (await app.strapi.db.connection('hb_members').where({ external_id: externalId }).first()) as MemberRow;
+  /** A read at noon China time on `day` (members' default time zone Asia/Shanghai), as the feed or inbox records it. */
+  const recordActive = async (externalId: string, day: string) => recorder.record(await memberRow(externalId), new Date(`${day}T04:00:00Z`));
+
   async function member(input: {
     externalId: string;
     region: string | null;
@@ -48,7 +60,7 @@ describe('statistics (real PostgreSQL, real HTTP)', () => {
         birth_date: j.kind === 'child' ? (j.birthDate ?? j.enrolledOn) : null,
       });
     }
-    for (const day of input.activeDays ?? []) await knex('hb_member_activity').insert({ member_id: row.id, day });
+    for (const day of input.activeDays ?? []) await recordActive(input.externalId, day);
     for (const n of input.notifications ?? []) {
       await knex('hb_notifications').insert({
         member_id: row.id,
@@ -75,6 +87,7 @@ describe('statistics (real PostgreSQL, real HTTP)', () => {
 
   beforeAll(async () => {
     app = await bootApp();
+    recorder = new ActivityRecorder(() => app.strapi.db.connection);
     const create = async (key: keyof typeof institutions, data: Record<string, unknown>) => {
       const doc = (await app.strapi.documents('api::institution.institution').create({ data: institutionData(data) as never })) as unknown as {
         documentId: string;
@@ -307,8 +320,14 @@ describe('statistics (real PostgreSQL, real HTTP)', () => {
     });
     const before = await get('/stats/coverage?quarter=2026Q4', provinceToken);
     expect(before.body.totals.pregnant).toEqual(figures(1, 1, 1));
+    const { id } = await memberRow('m9-erased');
+    const knex = app.strapi.db.connection;
+    const rowsOf = async (table: string) => (await knex(table).where({ member_id: id })).length;
+    expect([await rowsOf('hb_member_activity'), await rowsOf('hb_member_active_quarters')]).toEqual([1, 1]);
     const erased = await app.http().delete('/api/handbook/members/m9-erased').set('authorization', `Bearer ${hostToken}`);
     expect(erased.status).toBe(204);
+    // Nothing about the member remains, the quarters they were active in included.
+    expect([await rowsOf('hb_member_activity'), await rowsOf('hb_member_active_quarters')]).toEqual([0, 0]);
     const after = await get('/stats/coverage?quarter=2026Q4', provinceToken);
     expect(after.body.totals).toEqual({ planning: figures(0, 0, null), pregnant: figures(0, 0, null), child: figures(0, 0, null) });
     const funnel = await get('/stats/funnel?quarter=2026Q4', provinceToken);
@@ -318,6 +337,94 @@ describe('statistics (real PostgreSQL, real HTTP)', () => {
     ]);
     const csv = await get('/stats/quarterly-report.csv?quarter=2026Q4', provinceToken);
     expect(csv.text.slice(1).split('\r\n').slice(3)).toEqual(['合计,0,0,0,0,0,,0,0,0,0,0,,0,0,0,0,', '']);
+  });
+
+  describe('activity by quarter (hb_member_active_quarters, decision 011)', () => {
+    const everyone: MemberFilter = { regionPrefixes: [], institutionCodes: [] };
+    const sorted = (groups: CoverageGroup[]) => [...groups].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const quarterRows = async (externalId: string) =>
+      ((await app.strapi.db.connection('hb_member_active_quarters').where({ member_id: (await memberRow(externalId)).id }).orderBy('quarter_start')) as Array<{ quarter_start: unknown }>).map(
+        (r) => String(r.quarter_start).slice(0, 10),
+      );
+
+    it('gives the same figures as the day table for whole quarters, one or several, in every scope', async () => {
+      const knex = app.strapi.db.connection;
+      const periods: Period[] = [
+        ...['2026Q2', '2026Q3', '2026Q4'].map(quarterPeriod),
+        periodOf(measureQuery.parse({ from: '2026-07-01', to: '2026-12-31' })),
+        periodOf(measureQuery.parse({ from: '2026-04-01', to: '2027-03-31' })),
+      ];
+      const filters: MemberFilter[] = [everyone, { regionPrefixes: ['3501'], institutionCodes: [] }, { regionPrefixes: [], institutionCodes: ['STAT-A'] }];
+      let used = 0;
+      for (const period of periods) {
+        for (const filter of filters) {
+          expect(coverageQuery(knex, period, filter).toQuery()).toContain('hb_member_active_quarters');
+          expect(coverageQuery(knex, period, filter, { byDay: true }).toQuery()).not.toContain('hb_member_active_quarters');
+          const byQuarter = await coverageGroups(knex, period, filter);
+          expect(sorted(byQuarter)).toEqual(sorted(await coverageGroups(knex, period, filter, { byDay: true })));
+          used += byQuarter.reduce((sum, g) => sum + g.used, 0);
+        }
+      }
+      // The comparison means something only if members were active in those periods.
+      expect(used).toBeGreaterThan(10);
+    });
+
+    it('reads any other date range from the day table', () => {
+      const sql = coverageQuery(app.strapi.db.connection, periodOf(measureQuery.parse({ from: '2026-07-01', to: '2026-09-29' })), everyone).toQuery();
+      expect(sql).toContain('hb_member_activity');
+      expect(sql).not.toContain('hb_member_active_quarters');
+    });
+
+    it('counts a member active in any quarter of a multi-quarter period as used', async () => {
+      // m3 enrolled on the last day of Q3 and was first active on the first day of Q4: not used in Q3, used in Q3–Q4.
+      const res = await get('/stats/coverage?from=2026-07-01&to=2026-12-31', provinceToken);
+      expect(res.status).toBe(200);
+      expect(res.body.period).toEqual({ from: '2026-07-01', to: '2026-12-31', quarter: null });
+      expect(res.body.totals).toEqual({ planning: figures(2, 1, 0.5), pregnant: figures(3, 2, 0.6667), child: figures(3, 3, 1) });
+    });
+
+    it('is written by the activity recorder, across a quarter boundary in the member\'s time zone', async () => {
+      await member({ externalId: 'q-boundary', region: '350102', institution: 'STAT-A', journeys: [{ kind: 'child', enrolledOn: '2027-09-01' }] });
+      await recordActive('q-boundary', '2027-09-29');
+      await recordActive('q-boundary', '2027-09-30');
+      expect(await quarterRows('q-boundary')).toEqual(['2027-07-01']);
+      // 17:00 UTC on 30 September is 01:00 on 1 October in Shanghai: the member's fourth quarter.
+      await recorder.record(await memberRow('q-boundary'), new Date('2027-09-30T17:00:00Z'));
+      await recordActive('q-boundary', '2027-10-02');
+      expect(await quarterRows('q-boundary')).toEqual(['2027-07-01', '2027-10-01']);
+      const row = await memberRow('q-boundary');
+      expect(String(row.last_active_on).slice(0, 10)).toBe('2027-10-02');
+      expect((await app.strapi.db.connection('hb_member_activity').where({ member_id: row.id })).length).toBe(4);
+      const q3 = await get('/stats/coverage?quarter=2027Q3', provinceToken);
+      expect(q3.body.totals.child).toEqual(figures(1, 1, 1));
+    });
+
+    it('is written for every recorded day, so a quarter row missed by an earlier writer is restored, and concurrent writers do not collide', async () => {
+      await member({ externalId: 'q-repair', region: '350102', institution: 'STAT-A', journeys: [{ kind: 'child', enrolledOn: '2027-11-01' }], activeDays: ['2027-11-02'] });
+      const knex = app.strapi.db.connection;
+      // As if an older build had stored 2 November without its quarter row.
+      await knex('hb_member_active_quarters').where({ member_id: (await memberRow('q-repair')).id }).delete();
+      await recordActive('q-repair', '2027-11-03');
+      expect(await quarterRows('q-repair')).toEqual(['2027-10-01']);
+      // Two processes recording the member's first day of a new quarter at once.
+      const stale = await memberRow('q-repair');
+      const other = new ActivityRecorder(() => knex);
+      const now = new Date('2028-01-02T04:00:00Z');
+      await Promise.all([recorder.record(stale, now), other.record(stale, now)]);
+      expect(await quarterRows('q-repair')).toEqual(['2027-10-01', '2028-01-01']);
+    });
+
+    it('is backfilled from the activity days by the migration, idempotently', async () => {
+      await member({ externalId: 'q-backfill', region: '350102', institution: 'STAT-A', journeys: [{ kind: 'child', enrolledOn: '2025-02-01' }] });
+      const knex = app.strapi.db.connection;
+      const { id } = await memberRow('q-backfill');
+      // Days stored before the table existed: no quarter rows.
+      await knex('hb_member_activity').insert(['2025-02-02', '2025-03-31', '2025-04-01', '2025-12-31'].map((day) => ({ member_id: id, day })));
+      expect(await quarterRows('q-backfill')).toEqual([]);
+      await knex.raw(backfillActiveQuartersSql('postgresql'));
+      await knex.raw(backfillActiveQuartersSql('postgresql'));
+      expect(await quarterRows('q-backfill')).toEqual(['2025-01-01', '2025-04-01', '2025-10-01']);
+    });
   });
 
   describe('validation', () => {

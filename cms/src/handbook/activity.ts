@@ -18,8 +18,10 @@ interface Waiter {
  * after any restart: the database is the record, not this process's memory).
  *
  * Those first requests are written together (group commit): a request waits until its row is
- * stored, but the requests that arrive while one batch is being written share the next batch's two
- * statements instead of issuing two each.
+ * stored, but the requests that arrive while one batch is being written share the next batch's
+ * transaction instead of issuing their own. The batch also records each member's quarter in
+ * `hb_member_active_quarters` (insert-or-ignore), which the quarterly statistics read (decision 011):
+ * days, quarters and `last_active_on` are stored in one transaction, so none is without the others.
  */
 export class ActivityRecorder {
   private pending = new Map<string, { memberId: number | string; day: string }>();
@@ -56,26 +58,39 @@ export class ActivityRecorder {
   }
 
   private async write(batch: Array<{ memberId: number | string; day: string }>): Promise<void> {
-    const knex = this.knex();
     for (let start = 0; start < batch.length; start += MAX_BATCH) {
       const rows = batch.slice(start, start + MAX_BATCH);
-      await knex(T.activity)
-        .insert(rows.map((r) => ({ member_id: r.memberId, day: r.day })))
-        .onConflict(['member_id', 'day'])
-        .ignore();
-      const byDay = new Map<string, Array<number | string>>();
-      for (const r of rows) byDay.set(r.day, [...(byDay.get(r.day) ?? []), r.memberId]);
-      for (const [day, ids] of byDay) {
-        // Never backwards: another process (or a request across midnight) may have stored a later day.
-        await knex(T.members)
-          .whereIn('id', ids)
-          .where((q) => {
-            void q.whereNull('last_active_on').orWhere('last_active_on', '<', day);
-          })
-          .update({ last_active_on: day });
-      }
+      // One transaction per chunk: the day, its quarter and last_active_on are stored together or not at all.
+      await this.knex().transaction(async (trx) => {
+        await trx(T.activity)
+          .insert(rows.map((r) => ({ member_id: r.memberId, day: r.day })))
+          .onConflict(['member_id', 'day'])
+          .ignore();
+        // Every row, not only a member's first day of a quarter: insert-or-ignore costs one statement per
+        // batch, and holds even when another process (or an older build during a rolling deploy) stored
+        // an earlier day of the quarter without its quarter row.
+        const quarters = new Map(rows.map((r) => [`${r.memberId}:${quarterStart(r.day)}`, { member_id: r.memberId, quarter_start: quarterStart(r.day) }]));
+        await trx(T.activeQuarters).insert([...quarters.values()]).onConflict(['member_id', 'quarter_start']).ignore();
+        const byDay = new Map<string, Array<number | string>>();
+        for (const r of rows) byDay.set(r.day, [...(byDay.get(r.day) ?? []), r.memberId]);
+        for (const [day, ids] of byDay) {
+          // Never backwards: another process (or a request across midnight) may have stored a later day.
+          await trx(T.members)
+            .whereIn('id', ids)
+            .where((q) => {
+              void q.whereNull('last_active_on').orWhere('last_active_on', '<', day);
+            })
+            .update({ last_active_on: day });
+        }
+      });
     }
   }
+}
+
+/** '2026-11-23' → '2026-10-01': the first day of the day's quarter (hb_member_active_quarters.quarter_start). */
+export function quarterStart(isoDay: string): string {
+  const firstMonth = Math.floor((Number(isoDay.slice(5, 7)) - 1) / 3) * 3 + 1;
+  return `${isoDay.slice(0, 4)}-${String(firstMonth).padStart(2, '0')}-01`;
 }
 
 const recorders = new WeakMap<Core.Strapi, ActivityRecorder>();

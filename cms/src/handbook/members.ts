@@ -66,6 +66,8 @@ export async function eraseMember(strapi: Core.Strapi, externalId: string): Prom
     await trx(T.notifications).where({ member_id: member.id }).delete();
     await trx(T.events).where({ member_id: member.id }).delete();
     await trx(T.activity).where({ member_id: member.id }).delete();
+    // Derived from the days; deleted explicitly like every table here rather than left to the ON DELETE CASCADE.
+    await trx(T.activeQuarters).where({ member_id: member.id }).delete();
     await trx(T.journeys).where({ member_id: member.id }).delete();
     await trx(T.members).where({ id: member.id }).delete();
     return true;

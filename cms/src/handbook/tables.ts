@@ -23,6 +23,7 @@ export const T = {
   notifications: 'hb_notifications',
   attempts: 'hb_delivery_attempts',
   activity: 'hb_member_activity',
+  activeQuarters: 'hb_member_active_quarters',
 } as const;
 
 export const PENDING_STATUSES = ['scheduled', 'queued'] as const;

@@ -1,4 +1,5 @@
-import { measureQuery, periodOf, quarterPeriod, quartersBetween } from '../../../cms/src/plugins/stats/server/period';
+import { quarterStart } from '../../../cms/src/handbook/activity';
+import { measureQuery, periodOf, quarterOf, quarterPeriod, quartersBetween, wholeQuarterStarts } from '../../../cms/src/plugins/stats/server/period';
 
 describe('quarters', () => {
   it.each([
@@ -31,5 +32,36 @@ describe('quarters', () => {
     const result = measureQuery.safeParse(query);
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.path.join('.'))).toContain(field);
+  });
+
+  describe('periods of whole quarters (read from hb_member_active_quarters)', () => {
+    it.each([
+      ['2026-10-01', '2026-12-31', ['2026-10-01']],
+      ['2026-07-01', '2027-03-31', ['2026-07-01', '2026-10-01', '2027-01-01']],
+      ['2026-01-01', '2028-12-31', quartersBetween('2026Q1', '2028Q4').map((q) => quarterPeriod(q).from)],
+    ])('%s … %s covers the quarters starting %j', (from, to, starts) => {
+      expect(wholeQuarterStarts({ from, to })).toEqual(starts);
+    });
+
+    it.each([
+      ['2026-10-01', '2026-12-30'],
+      ['2026-10-02', '2026-12-31'],
+      ['2026-06-30', '2026-12-31'],
+      ['2026-10-01', '2027-01-01'],
+      ['2026-11-01', '2026-11-30'],
+    ])('%s … %s is not whole quarters, so it reads the day table', (from, to) => {
+      expect(wholeQuarterStarts({ from, to })).toBeNull();
+    });
+
+    it.each([
+      ['2026-01-01', '2026-01-01'],
+      ['2026-03-31', '2026-01-01'],
+      ['2026-04-01', '2026-04-01'],
+      ['2026-09-30', '2026-07-01'],
+      ['2026-12-31', '2026-10-01'],
+    ])('the activity recorder files %s under the quarter starting %s', (day, start) => {
+      expect(quarterStart(day)).toBe(start);
+      expect(quarterStart(day)).toBe(quarterPeriod(quarterOf(day)).from);
+    });
   });
 });

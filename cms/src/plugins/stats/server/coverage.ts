@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Period } from './period';
+import { type Period, wholeQuarterStarts } from './period';
 import { type MemberFilter, whereMembers } from './scope-filter';
 
 /** The three populations of the quarterly form: 计划怀孕妇女, 孕妇, 儿童 (journey kinds preconception, pregnancy, child). */
@@ -38,33 +38,58 @@ export function emptyByPopulation(): ByPopulation {
   return { planning: { enrolled: 0, used: 0, rate: null }, pregnant: { enrolled: 0, used: 0, rate: null }, child: { enrolled: 0, used: 0, rate: null } };
 }
 
+/** Which table says whether a cohort member was active in the period (decision 011). */
+type ActivitySource = { table: 'quarters'; quarterStarts: string[] } | { table: 'days' };
+
+function activitySource(period: Period, options: { byDay?: boolean }): ActivitySource {
+  const quarterStarts = options.byDay ? null : wholeQuarterStarts(period);
+  return quarterStarts ? { table: 'quarters', quarterStarts } : { table: 'days' };
+}
+
 /**
  * One grouped query: the cohort enrolled in the period (distinct member × journey kind, from the
  * index hb_journeys_stats_enrolled_idx), merged with its members' region and institution (covering
- * index hb_members_stats_idx), each tested for an activity day in the period (index
- * hb_member_activity_stats_idx; PostgreSQL hashes the period's active members once). The result has
- * one row per county × institution × population — a few thousand at most for a province — and only
- * those rows are folded in JS.
+ * index hb_members_stats_idx), each tested for activity in the period. The result has one row per
+ * county × institution × population — a few thousand at most for a province — and only those rows
+ * are folded in JS.
+ *
+ * Activity (decision 011): a period of whole quarters reads hb_member_active_quarters, one row per
+ * member and quarter — for one quarter a left join (at most one row per member, by its primary key),
+ * which PostgreSQL merges with the cohort in member order; for several an EXISTS. Any other range
+ * reads the day table hb_member_activity (index hb_member_activity_stats_idx). Both say the same: a
+ * quarter row exists exactly when an activity day in that quarter does; the integration test checks
+ * them against each other, for which `byDay` forces the day table.
  */
-export function coverageQuery(knex: Knex, period: Period, filter: MemberFilter): Knex.QueryBuilder {
+export function coverageQuery(knex: Knex, period: Period, filter: MemberFilter, options: { byDay?: boolean } = {}): Knex.QueryBuilder {
   const cohort = knex({ j: 'hb_journeys' }).distinct('j.member_id', 'j.kind').whereBetween('j.enrolled_on', [period.from, period.to]).as('c');
-  const activeInPeriod = knex({ a: 'hb_member_activity' })
-    .select(knex.raw('1'))
-    .whereRaw('?? = ??', ['a.member_id', 'c.member_id'])
-    .whereBetween('a.day', [period.from, period.to]);
   const query = knex
     .from(cohort)
     .join({ m: 'hb_members' }, 'm.id', 'c.member_id')
     .select({ region_code: 'm.region_code', institution_code: 'm.institution_code', kind: 'c.kind' })
     .count({ enrolled: '*' })
-    .select(knex.raw('SUM(CASE WHEN EXISTS ? THEN 1 ELSE 0 END) AS ??', [activeInPeriod, 'used']))
     .groupBy('m.region_code', 'm.institution_code', 'c.kind');
+  const source = activitySource(period, options);
+  const oneQuarter = source.table === 'quarters' && source.quarterStarts.length === 1 ? source.quarterStarts[0] : undefined;
+  if (oneQuarter !== undefined) {
+    query
+      .leftJoin({ a: 'hb_member_active_quarters' }, (on) => {
+        on.on('a.member_id', '=', 'c.member_id').andOnVal('a.quarter_start', '=', oneQuarter);
+      })
+      .count({ used: 'a.member_id' });
+  } else {
+    const active =
+      source.table === 'quarters'
+        ? knex({ a: 'hb_member_active_quarters' }).whereIn('a.quarter_start', source.quarterStarts)
+        : knex({ a: 'hb_member_activity' }).whereBetween('a.day', [period.from, period.to]);
+    active.select(knex.raw('1')).whereRaw('?? = ??', ['a.member_id', 'c.member_id']);
+    query.select(knex.raw('SUM(CASE WHEN EXISTS ? THEN 1 ELSE 0 END) AS ??', [active, 'used']));
+  }
   return whereMembers(query, filter);
 }
 
-export async function coverageGroups(knex: Knex, period: Period, filter: MemberFilter): Promise<CoverageGroup[]> {
+export async function coverageGroups(knex: Knex, period: Period, filter: MemberFilter, options: { byDay?: boolean } = {}): Promise<CoverageGroup[]> {
   type Row = { region_code: string | null; institution_code: string | null; kind: string; enrolled: number | string; used: number | string | null };
-  const rows = (await coverageQuery(knex, period, filter)) as Row[];
+  const rows = (await coverageQuery(knex, period, filter, options)) as Row[];
   return rows.flatMap((r): CoverageGroup[] => {
     const population = POPULATION_OF_KIND[r.kind];
     if (!population) return [];

@@ -34,6 +34,18 @@ export function quarterOf(isoDay: string): string {
   return `${isoDay.slice(0, 4)}Q${Math.floor((Number(isoDay.slice(5, 7)) - 1) / 3) + 1}`;
 }
 
+/**
+ * The first days of the quarters a period covers exactly — from the first day of one quarter to the
+ * last day of the same or a later one — or null for any other range. Such a period's activity can be
+ * read from hb_member_active_quarters (one row per member and quarter) instead of the day table.
+ */
+export function wholeQuarterStarts(period: Pick<Period, 'from' | 'to'>): string[] | null {
+  const first = quarterPeriod(quarterOf(period.from));
+  const last = quarterPeriod(quarterOf(period.to));
+  if (first.from !== period.from || last.to !== period.to || last.to < first.from) return null;
+  return quartersBetween(first.quarter!, last.quarter!).map((q) => quarterPeriod(q).from);
+}
+
 function nextQuarter(code: string): string {
   const [, year, q] = QUARTER.exec(code)!;
   return Number(q) === 4 ? `${Number(year) + 1}Q1` : `${year}Q${Number(q) + 1}`;
