@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import path from 'node:path';
-import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { PerformanceObserver, constants, createHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createStrapi } from '@strapi/strapi';
 
 /**
@@ -26,11 +27,30 @@ async function main(): Promise<void> {
       if ((entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major += 1;
     }
   }).observe({ entryTypes: ['gc'] });
+  // Time from a request's arrival at the server to its response's last byte written, and the event
+  // loop's delays: what of the client's latency the server itself accounts for.
+  const served = createHistogram();
+  (app.server.httpServer as unknown as Server).prependListener('request', (_req, res) => {
+    const started = performance.now();
+    res.once('finish', () => served.record(Math.max(1, Math.round((performance.now() - started) * 1000))));
+  });
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   process.on('SIGUSR2', () => {
     const mb = (bytes: number) => Math.round(bytes / 1048576);
     const { heapUsed, heapTotal, external } = process.memoryUsage();
     const gcReport = { gcCount: gc.count, gcMajor: gc.major, gcTotalMs: Math.round(gc.totalMs), gcMaxMs: Math.round(gc.maxMs) };
-    process.stdout.write(`${JSON.stringify({ queries, heapUsedMb: mb(heapUsed), heapTotalMb: mb(heapTotal), externalMb: mb(external), ...gcReport })}\n`);
+    const ms = (ns: number, per = 1e6) => Math.round((ns / per) * 10) / 10;
+    const timing = {
+      servedP50Ms: ms(served.percentile(50), 1e3),
+      servedP99Ms: ms(served.percentile(99), 1e3),
+      servedMaxMs: ms(served.max, 1e3),
+      loopDelayP99Ms: ms(loopDelay.percentile(99)),
+      loopDelayMaxMs: ms(loopDelay.max),
+    };
+    served.reset();
+    loopDelay.reset();
+    process.stdout.write(`${JSON.stringify({ queries, heapUsedMb: mb(heapUsed), heapTotalMb: mb(heapTotal), externalMb: mb(external), ...gcReport, ...timing })}\n`);
     queries = 0;
     Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0, major: 0 });
   });
