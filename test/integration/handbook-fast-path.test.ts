@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { addDays, localDay } from '@mch/rules';
 import { ActivityRecorder } from '../../cms/src/handbook/activity';
+import { feedListenerCounts } from '../../cms/src/handbook/feed-listener';
 import { MemberReader } from '../../cms/src/handbook/journeys';
 import type { MemberRow } from '../../cms/src/handbook/tables';
 import { TOKEN_CACHE_MS, TOKEN_REFRESH_AHEAD_MS, TokenCache } from '../../cms/src/handbook/token-cache';
@@ -238,6 +239,49 @@ describe('host-app API fast path (real PostgreSQL, real HTTP)', () => {
       const auth = { Authorization: `Bearer ${adminToken}` };
       expect((await app.http().post(`${memberPath(member)}/feed`).set(auth)).status).toBe(405);
       expect((await app.http().get(`${memberPath(member)}/feed/more`).set(auth)).status).toBe(404);
+    });
+  });
+
+  describe('the feed answered below Koa when it succeeds (handbook/feed-listener.ts)', () => {
+    const VARYING = new Set(['content-length', 'date', 'etag', 'connection', 'keep-alive']);
+    const stableHeaders = (headers: Record<string, string>) =>
+      Object.fromEntries(Object.entries(headers).filter(([name]) => !VARYING.has(name)));
+
+    it('answers a plain read itself, with the body and headers the Koa stack gives the same read', async () => {
+      const member = await newMember();
+      const auth = { Authorization: `Bearer ${adminToken}` };
+      expect((await app.http().get(`${memberPath(member)}/feed`).set(auth)).status).toBe(200); // the route's headers are known
+      const before = feedListenerCounts(app.strapi);
+      const below = await app.http().get(`${memberPath(member)}/feed?limit=5`).set(auth);
+      const after = feedListenerCounts(app.strapi);
+      expect(after.answered).toBe(before.answered + 1);
+      // The same read with an escaped key: Strapi's qs parser reads it as `limit`, the listener hands it on.
+      const viaKoa = await app.http().get(`${memberPath(member)}/feed?%6Cimit=5`).set(auth);
+      expect(feedListenerCounts(app.strapi).passedOn).toBe(after.passedOn + 1);
+      expect(below.status).toBe(200);
+      expect(viaKoa.status).toBe(200);
+      expect(below.body).toEqual(viaKoa.body);
+      expect(below.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(below.headers['content-security-policy']).toBeTruthy();
+      expect(stableHeaders(below.headers as Record<string, string>)).toEqual(stableHeaders(viaKoa.headers as Record<string, string>));
+    });
+
+    it('hands every error, an Origin and other methods to the Koa stack, which answers them from the start', async () => {
+      const member = await newMember();
+      const auth = { Authorization: `Bearer ${adminToken}` };
+      expect((await app.http().get(`${memberPath(member)}/feed`).set(auth)).status).toBe(200);
+      const before = feedListenerCounts(app.strapi);
+      const missing = await app.http().get(`${memberPath('no-such-member')}/feed`).set(auth);
+      expect(missing.status).toBe(404);
+      expect(missing.body.error).toMatchObject({ status: 404, name: 'NotFoundError' });
+      expect((await app.http().get(`${memberPath(member)}/feed`).set({ Authorization: 'Bearer wrong' })).body.error).toMatchObject({ status: 401, message: 'Unauthorized' });
+      expect((await app.http().get(`${memberPath(member)}/feed?limit=0`).set(auth)).status).toBe(400);
+      const cors = await app.http().get(`${memberPath(member)}/feed`).set({ ...auth, Origin: 'https://host-app.example' });
+      expect(cors.status).toBe(200);
+      const after = feedListenerCounts(app.strapi);
+      expect(after.answered).toBe(before.answered);
+      // The three failed reads were tried and handed on; a read with an Origin is not even tried.
+      expect(after.passedOn).toBe(before.passedOn + 3);
     });
   });
 

@@ -8,9 +8,9 @@ import type { TokenCache } from './token-cache';
  * reached only with a token granted the handbook scope.
  */
 export async function authorizeHostApp(tokens: TokenCache, authorization: string | undefined, action: string, now = Date.now()): Promise<void> {
-  const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
-  if (!match) throw new errors.UnauthorizedError('Missing or malformed bearer token (Authorization: Bearer <host-app token>)');
-  const token = await tokens.get(match[1], now);
+  const accessKey = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] : undefined;
+  if (!accessKey) throw new errors.UnauthorizedError('Missing or malformed bearer token (Authorization: Bearer <host-app token>)');
+  const token = await tokens.get(accessKey, now);
   if (!token) throw new errors.UnauthorizedError('Invalid token');
   if (token.expiresAt && new Date(token.expiresAt).getTime() < now) throw new errors.UnauthorizedError('Token expired');
   const isHostAppToken = (token.kind ?? 'content-api') === 'content-api' && token.type === 'custom';

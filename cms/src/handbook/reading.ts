@@ -116,7 +116,7 @@ export async function inbox(strapi: Core.Strapi, member: MemberRow, query: { lim
   return {
     items: page.map(notificationView),
     unread: Number(unread?.n ?? 0),
-    nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
+    nextCursor: rows.length > limit ? String(page[page.length - 1]?.id) : null,
   };
 }
 
