@@ -14,6 +14,10 @@ interface TokenService {
   revoke(id: number): Promise<unknown>;
 }
 
+/** Headers whose value depends on the response itself. */
+const VARYING = new Set(['content-length', 'date', 'etag', 'connection', 'keep-alive']);
+const stableHeaders = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).filter(([name]) => !VARYING.has(name)));
+
 /** The host-app API's fast path (docs/decisions/007) keeps every rule it replaces. */
 describe('host-app API fast path (real PostgreSQL, real HTTP)', () => {
   let app: TestApp;
@@ -159,10 +163,6 @@ describe('host-app API fast path (real PostgreSQL, real HTTP)', () => {
   });
 
   describe('the feed answered before the router (middlewares/host-app-fast-path.ts)', () => {
-    /** Headers whose value depends on the response itself. */
-    const VARYING = new Set(['content-length', 'date', 'etag', 'connection', 'keep-alive']);
-    const stableHeaders = (headers: Record<string, string>) =>
-      Object.fromEntries(Object.entries(headers).filter(([name]) => !VARYING.has(name)));
 
     it('sends the same headers as a routed host-app read (security, powered-by, JSON)', async () => {
       const member = await newMember();
@@ -243,10 +243,6 @@ describe('host-app API fast path (real PostgreSQL, real HTTP)', () => {
   });
 
   describe('the feed answered below Koa when it succeeds (handbook/feed-listener.ts)', () => {
-    const VARYING = new Set(['content-length', 'date', 'etag', 'connection', 'keep-alive']);
-    const stableHeaders = (headers: Record<string, string>) =>
-      Object.fromEntries(Object.entries(headers).filter(([name]) => !VARYING.has(name)));
-
     it('answers a plain read itself, with the body and headers the Koa stack gives the same read', async () => {
       const member = await newMember();
       const auth = { Authorization: `Bearer ${adminToken}` };

@@ -3,6 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { authorizeHostApp } from './authorize';
 import { feedResponse } from './reading';
 import { tokenCacheOf } from './token-cache';
+import { decodeParam } from './requests';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -23,15 +24,6 @@ type WithCounts = { [COUNTS]?: FeedListenerCounts };
 
 export function feedListenerCounts(strapi: Core.Strapi): FeedListenerCounts {
   return { ...((strapi as unknown as WithCounts)[COUNTS] ?? { answered: 0, passedOn: 0 }) };
-}
-
-/** As @koa/router decodes a path parameter: a malformed escape is kept as it was sent. */
-function decodeParam(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /**

@@ -136,3 +136,12 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = '
   assertNoProblems(problems);
   throw new Error('unreachable: problems were found');
 }
+
+/** A path parameter decoded as @koa/router decodes it: a malformed escape is kept as it was sent. */
+export function decodeParam(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

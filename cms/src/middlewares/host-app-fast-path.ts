@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { authorizeHostApp } from '../handbook/authorize';
 import { feedResponse } from '../handbook/reading';
 import { tokenCacheOf } from '../handbook/token-cache';
+import { decodeParam } from '../handbook/requests';
 
 type KoaContext = {
   method: string;
@@ -13,15 +14,6 @@ type KoaContext = {
 };
 
 const FEED_ACTION = 'api::handbook.handbook.feed';
-
-/** As @koa/router decodes a path parameter: a malformed escape is kept as it was sent. */
-function decodeParam(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 /**
  * The host app's most frequent call, `GET /api/handbook/members/:externalId/feed`, answered without
