@@ -1,7 +1,6 @@
-import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { localDay } from '@mch/rules';
-import { T, isoDate, knexOf, type MemberRow } from './tables';
+import { T, isoDate, knexOf, perStrapi, type MemberRow } from './tables';
 
 /** Rows per statement: well under PostgreSQL's and SQLite's bound-parameter limits. */
 const MAX_BATCH = 500;
@@ -93,13 +92,4 @@ export function quarterStart(isoDay: string): string {
   return `${isoDay.slice(0, 4)}-${String(firstMonth).padStart(2, '0')}-01`;
 }
 
-const recorders = new WeakMap<Core.Strapi, ActivityRecorder>();
-
-export function activityOf(strapi: Core.Strapi): ActivityRecorder {
-  let recorder = recorders.get(strapi);
-  if (!recorder) {
-    recorder = new ActivityRecorder(() => knexOf(strapi));
-    recorders.set(strapi, recorder);
-  }
-  return recorder;
-}
+export const activityOf = perStrapi((strapi) => new ActivityRecorder(() => knexOf(strapi)));

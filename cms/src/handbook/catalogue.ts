@@ -14,7 +14,7 @@ import {
   type ReminderRule,
 } from '@mch/rules';
 import { toDomainRule } from '../validation/rule';
-import { isoDate } from './tables';
+import { isoDate, perStrapi } from './tables';
 
 const CONTENT_TYPES: Array<{ uid: string; type: ContentType }> = [
   { uid: 'api::article.article', type: 'article' },
@@ -245,13 +245,4 @@ function toContentItem(row: Row, type: ContentType): ContentItem | null {
   };
 }
 
-const catalogues = new WeakMap<Core.Strapi, Catalogue>();
-
-export function catalogueOf(strapi: Core.Strapi): Catalogue {
-  let catalogue = catalogues.get(strapi);
-  if (!catalogue) {
-    catalogue = new Catalogue(strapi);
-    catalogues.set(strapi, catalogue);
-  }
-  return catalogue;
-}
+export const catalogueOf = perStrapi((strapi) => new Catalogue(strapi));

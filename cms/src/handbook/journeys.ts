@@ -17,7 +17,7 @@ import {
 import { assertNoProblems } from '../validation/problems';
 import { catalogueOf } from './catalogue';
 import type { EventBody, JourneyBody, JourneyPatch } from './requests';
-import { PENDING_STATUSES, T, isoDate, knexOf, toJourney, toMember, type JourneyRow, type MemberRow } from './tables';
+import { PENDING_STATUSES, T, isoDate, knexOf, perStrapi, toJourney, toMember, type JourneyRow, type MemberRow } from './tables';
 
 /** A child is followed until seven (the handbook's 0–6 years). */
 const CHILD_MAX_AGE_DAYS = 7 * 366;
@@ -206,16 +206,7 @@ export class MemberReader {
   }
 }
 
-const readers = new WeakMap<Core.Strapi, MemberReader>();
-
-export function memberReaderOf(strapi: Core.Strapi): MemberReader {
-  let reader = readers.get(strapi);
-  if (!reader) {
-    reader = new MemberReader(() => knexOf(strapi));
-    readers.set(strapi, reader);
-  }
-  return reader;
-}
+export const memberReaderOf = perStrapi((strapi) => new MemberReader(() => knexOf(strapi)));
 
 /** Rows of the join (ordered by member, then journey creation) → one entry per external id. */
 function foldMembersWithJourneys(rows: Array<Record<string, unknown>>): Map<string, MemberWithJourneys> {

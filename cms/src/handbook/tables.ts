@@ -28,6 +28,22 @@ export const T = {
 
 export const PENDING_STATUSES = ['scheduled', 'queued'] as const;
 
+/**
+ * One instance of a service per Strapi instance (the app, a test's app, a worker's kernel), made on
+ * first use: the handbook's caches and batchers are per app, never module-global.
+ */
+export function perStrapi<T extends object>(create: (strapi: Core.Strapi) => T): (strapi: Core.Strapi) => T {
+  const instances = new WeakMap<Core.Strapi, T>();
+  return (strapi) => {
+    let instance = instances.get(strapi);
+    if (!instance) {
+      instance = create(strapi);
+      instances.set(strapi, instance);
+    }
+    return instance;
+  };
+}
+
 export function knexOf(strapi: Core.Strapi): Knex {
   return strapi.db.connection;
 }

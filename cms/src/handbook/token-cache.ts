@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { perStrapi } from './tables';
 
 export interface ApiToken {
   kind?: string;
@@ -86,13 +87,4 @@ export class TokenCache {
   }
 }
 
-const caches = new WeakMap<Core.Strapi, TokenCache>();
-
-export function tokenCacheOf(strapi: Core.Strapi): TokenCache {
-  let cache = caches.get(strapi);
-  if (!cache) {
-    cache = new TokenCache(strapi);
-    caches.set(strapi, cache);
-  }
-  return cache;
-}
+export const tokenCacheOf = perStrapi((strapi) => new TokenCache(strapi));
