@@ -19,7 +19,10 @@ export interface ContentMatch {
 export interface Evaluation {
   day: IsoDate;
   stages: Array<{ journeyId: string; stage: StageKind; dayIndex: number; facts: Facts }>;
+  /** The ranked content: all of it, or the requested page of it (`page`). */
   content: ContentMatch[];
+  /** How many items qualify in all (content.length when no page was asked for). */
+  contentTotal: number;
   reminders: Occurrence[];
 }
 
@@ -56,12 +59,15 @@ export function evaluate({
   rules,
   contentIndex,
   at,
+  page,
 }: {
   member: Member;
   journeys: readonly Journey[];
   rules: readonly ReminderRule[];
   contentIndex: ContentIndex;
   at: Date;
+  /** Only this slice of the ranked content is returned with its reasons (a feed page); all of it when omitted. */
+  page?: { offset: number; limit: number };
 }): Evaluation {
   const day = localDay(at, member.timeZone);
   const groups = indexOf(rules);
@@ -111,19 +117,23 @@ export function evaluate({
       }
     }
   }
-  // Reasons are written for the winners only: most candidates lose to another window or journey.
-  const content = [...best.values()]
-    .sort((a, b) => b.score - a.score || (a.item.slug < b.item.slug ? -1 : a.item.slug > b.item.slug ? 1 : 0))
-    .map(({ item, journeyId, stage, window, score, dayIndex }): ContentMatch => ({
+  // Reasons are written for the winners only (most candidates lose to another window or journey), and
+  // only for the page asked for: a feed shows 20 of the dozens that qualify.
+  const ranked = [...best.values()].sort(
+    (a, b) => b.score - a.score || (a.item.slug < b.item.slug ? -1 : a.item.slug > b.item.slug ? 1 : 0),
+  );
+  const content = (page ? ranked.slice(page.offset, page.offset + page.limit) : ranked).map(
+    ({ item, journeyId, stage, window, score, dayIndex }): ContentMatch => ({
       item,
       journeyId,
       stage,
       window,
       score,
       reason: { dayIndex, window, why: `${stage} day ${dayIndex} is within ${window.fromDays}–${window.toDays}` },
-    }));
+    }),
+  );
   reminders.sort(
     (a, b) => b.priority - a.priority || a.ruleKey.localeCompare(b.ruleKey) || a.journeyId.localeCompare(b.journeyId),
   );
-  return { day, stages, content, reminders };
+  return { day, stages, content, contentTotal: ranked.length, reminders };
 }

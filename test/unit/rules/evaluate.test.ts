@@ -52,6 +52,23 @@ const run = (journeys: Journey[], at: string, overrides: Parameters<typeof membe
 const reminderKeys = (r: ReturnType<typeof run>) => r.reminders.map((x) => `${x.journeyId}:${x.ruleKey}`);
 
 describe('evaluate', () => {
+  it('a page of the ranked content: the same entries and reasons as that slice of the whole, with the total', () => {
+    const journeys = [pregnancy()];
+    const at = new Date('2026-06-18T01:00:00Z');
+    const whole = evaluate({ member: member(), journeys, rules, contentIndex, at });
+    expect(whole.content.length).toBeGreaterThanOrEqual(3);
+    expect(whole.contentTotal).toBe(whole.content.length);
+    for (const page of [{ offset: 0, limit: 2 }, { offset: 1, limit: 1 }, { offset: 2, limit: 20 }, { offset: 50, limit: 20 }]) {
+      const paged = evaluate({ member: member(), journeys, rules, contentIndex, at, page });
+      expect(paged.content).toEqual(whole.content.slice(page.offset, page.offset + page.limit));
+      expect(paged.contentTotal).toBe(whole.content.length);
+      // The page changes what is returned, not the reminders or stages.
+      const due = (r: typeof whole) => r.reminders.map((x) => [x.journeyId, x.ruleKey, x.scheduledOn, x.rendered]);
+      expect(due(paged)).toEqual(due(whole));
+      expect(paged.stages).toEqual(whole.stages);
+    }
+  });
+
   it('at 24+0: stage, facts, ranked content (priority, then the narrower window) and the OGTT reminder', () => {
     const r = run([pregnancy()], '2026-06-18T01:00:00Z');
     expect(r.day).toBe('2026-06-18');
