@@ -95,8 +95,9 @@ export function installFeedListener(strapi: Core.Strapi): void {
     const started = Date.now();
     try {
       await authorizeHostApp(tokens, req.headers.authorization, FEED_ACTION);
-      const body = JSON.stringify(await feedResponse(strapi, externalId, query, new Date()));
-      res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      // A Buffer, not the string: Node prepends the headers to a string body, copying all of it once more.
+      const body = Buffer.from(JSON.stringify(await feedResponse(strapi, externalId, query, new Date())));
+      res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
       res.end(body);
     } catch {
       return false;

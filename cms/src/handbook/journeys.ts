@@ -75,6 +75,29 @@ export async function listJourneys(strapi: Core.Strapi, member: MemberRow): Prom
   return (await knexOf(strapi)(T.journeys).where({ member_id: member.id }).orderBy('created_at')) as JourneyRow[];
 }
 
+/**
+ * The member columns the read selects, named rather than `m.*`: the statement is prepared per
+ * connection (MemberReader), and a column added by a later migration must not change its result.
+ */
+const MEMBER_COLUMNS = [
+  'id',
+  'external_id',
+  'region_code',
+  'institution_code',
+  'locale',
+  'time_zone',
+  'consent_version',
+  'consent_at',
+  'quiet_start',
+  'quiet_end',
+  'muted_categories',
+  'channels',
+  'enrolled_on',
+  'last_active_on',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof MemberRow>;
+
 const JOURNEY_COLUMNS = [
   'id',
   'member_id',
@@ -175,7 +198,11 @@ export class MemberReader {
       const knex = this.knex();
       const ids = [...batch.keys()];
       type Rows = Array<Record<string, unknown>>;
-      const result: { rows?: Rows } | Rows = await knex.raw<{ rows?: Rows } | Rows>(this.sql(knex, ids.length), ids);
+      const statement = knex.raw<{ rows?: Rows } | Rows>(this.sql(knex, ids.length), ids);
+      // On PostgreSQL a named statement: each pooled connection parses and plans it once per size, then
+      // only binds and executes it (the `name` query option of pg, passed through by knex).
+      if (this.postgres(knex)) void statement.options({ name: `mch_member_read_${ids.length}` });
+      const result: { rows?: Rows } | Rows = await statement;
       const found = foldMembersWithJourneys(Array.isArray(result) ? result : (result.rows ?? []));
       for (const [id, waiters] of batch) {
         const answer = found.get(id) ?? null;
@@ -184,6 +211,10 @@ export class MemberReader {
     } catch (error) {
       for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
     }
+  }
+
+  private postgres(knex: Knex): boolean {
+    return (knex.client as { dialect?: string }).dialect === 'postgresql';
   }
 
   /**
@@ -197,7 +228,7 @@ export class MemberReader {
       sql = knex(`${T.members} as m`)
         .leftJoin(`${T.journeys} as j`, 'j.member_id', 'm.id')
         .whereIn('m.external_id', Array.from({ length: size }, () => ''))
-        .select('m.*', ...JOURNEY_COLUMNS.map((c) => `j.${c} as j__${c}`))
+        .select(...MEMBER_COLUMNS.map((c) => `m.${c}`), ...JOURNEY_COLUMNS.map((c) => `j.${c} as j__${c}`))
         .orderBy([{ column: 'm.id' }, { column: 'j.created_at' }])
         .toSQL().sql;
       this.sqlBySize.set(size, sql);
@@ -216,7 +247,7 @@ function foldMembersWithJourneys(rows: Array<Record<string, unknown>>): Map<stri
     let entry = out.get(externalId);
     if (!entry) {
       const member: Record<string, unknown> = {};
-      for (const key of Object.keys(row)) if (!key.startsWith('j__')) member[key] = row[key];
+      for (const c of MEMBER_COLUMNS) member[c] = row[c];
       entry = { member: member as unknown as MemberRow, journeys: [] };
       out.set(externalId, entry);
     }

@@ -1,12 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { RulesError, addDays, evaluate, localDay, plan, pregnancyCalculator, type Locale } from '@mch/rules';
+import { RulesError, addDays, evaluate, localDay, plan, pregnancyCalculator, type Locale, type ReminderRule } from '@mch/rules';
 import { assertNoProblems } from '../validation/problems';
 import { catalogueOf } from './catalogue';
 import { findMemberWithJourneys } from './journeys';
 import { notificationView, recordActivity } from './members';
 import { externalId as externalIdSchema, feedQuery, parse } from './requests';
 import { T, knexOf, toJourney, toMember, type JourneyRow, type MemberRow, type NotificationRow } from './tables';
+
+/** The feed evaluates content only; one array for every call (rules/ indexes each rules array it is given). */
+const NO_RULES: readonly ReminderRule[] = Object.freeze([]);
 
 /**
  * The content that qualifies today for all of the member's journeys, ranked by rules/, each item with
@@ -24,9 +27,16 @@ export function feed(
   const offset = query.cursor ? Number(query.cursor) : 0;
   const catalogue = catalogueOf(strapi);
   const journeys = rows.map(toJourney);
-  const result = evaluate({ member: { ...toMember(member), locale: 'zh-Hans' }, journeys, rules: [], contentIndex: catalogue.contentIndex, at });
-  const page = result.content.slice(offset, offset + limit);
-  const next = offset + limit < result.content.length ? String(offset + limit) : null;
+  const result = evaluate({
+    member: { ...toMember(member), locale: 'zh-Hans' },
+    journeys,
+    rules: NO_RULES,
+    contentIndex: catalogue.contentIndex,
+    at,
+    page: { offset, limit },
+  });
+  const page = result.content;
+  const next = offset + limit < result.contentTotal ? String(offset + limit) : null;
   return {
     day: result.day,
     locale,
@@ -44,7 +54,7 @@ export function feed(
         reason: { journeyId: entry.journeyId, stage: entry.stage, ...entry.reason },
       };
     }),
-    total: result.content.length,
+    total: result.contentTotal,
     nextCursor: next,
   };
 }

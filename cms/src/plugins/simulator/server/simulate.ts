@@ -72,7 +72,7 @@ export async function simulate(strapi: Core.Strapi, scope: AdminScope, request: 
   const today = localDay(now, 'Asia/Shanghai');
   const { member, journeys, real } = await subject(strapi, scope, request, today);
   const catalogue = catalogueOf(strapi);
-  const evaluation = evaluate({ member, journeys, rules: [], contentIndex: catalogue.contentIndex, at: now });
+  const evaluation = evaluate({ member, journeys, rules: [], contentIndex: catalogue.contentIndex, at: now, page: { offset: 0, limit: 50 } });
   const from = localDay(now, member.timeZone);
   const occurrences = plan({ member, journeys, rules: catalogue.rulesFor(member), from, days: request.days });
   const timeline: Array<TimelineItem & { body: string; priority: number }> = occurrences.map((o) => ({
@@ -89,7 +89,7 @@ export async function simulate(strapi: Core.Strapi, scope: AdminScope, request: 
     member: { regionCode: member.regionCode, institutionCode: member.institutionCode, enrolledOn: member.enrolledOn },
     day: evaluation.day,
     stages: evaluation.stages.map((s) => ({ journeyId: s.journeyId, stage: s.stage, dayIndex: s.dayIndex })),
-    feed: evaluation.content.slice(0, 50).map((entry) => ({
+    feed: evaluation.content.map((entry) => ({
       id: entry.item.id,
       type: entry.item.type,
       title: entry.item.title,
@@ -98,7 +98,7 @@ export async function simulate(strapi: Core.Strapi, scope: AdminScope, request: 
       priority: entry.item.priority,
       why: entry.reason.why,
     })),
-    feedTotal: evaluation.content.length,
+    feedTotal: evaluation.contentTotal,
     timeline: { from, to: addDays(from, request.days - 1), items: timeline },
     svg: timelineSvg({ from, days: request.days, items: timeline }),
   };
