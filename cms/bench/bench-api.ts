@@ -4,13 +4,14 @@
  * The server runs in a child process; autocannon loads it from this one, over loopback.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { benchServerEnv } from './bench-env';
+import { openLoop, type LoadResult } from './open-loop';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SCHEMA = process.env.BENCH_SCHEMA ?? 'bench_api';
@@ -23,11 +24,13 @@ const RATE = Number(process.env.BENCH_RATE ?? 1500);
 const BASE = `http://127.0.0.1:${PORT}`;
 const CMS = path.resolve(__dirname, '..');
 /**
- * The server's heap as `npm start` sets it (cms/package.json: API_HEAP_MB, default 384), then extra
+ * The server's V8 flags as `npm start` sets them (cms/package.json: heap API_HEAP_MB, default 384, and no
+ * allocation-site pretenuring; docs/decisions/007), then extra
  * node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
  */
 const SERVER_NODE_ARGS = [
   `--max-old-space-size=${process.env.API_HEAP_MB ?? '384'}`,
+  '--no-allocation-site-pretenuring',
   ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
 ];
 const CLOCK_TICKS_PER_S = 100;
@@ -57,6 +60,34 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
 }
 
+/** CPU seconds used so far by each PostgreSQL process (the backends serving the API's pool among them), by pid. */
+function postgresCpu(): Map<number, number> {
+  const byPid = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') byPid.set(Number(entry), cpuSecondsOf(Number(entry)));
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return byPid;
+}
+
+/** CPU seconds PostgreSQL used between two snapshots: processes alive at the end (one that ended in between is not counted). */
+function postgresCpuSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of postgresCpu()) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** The machine's busy and total CPU time so far (/proc/stat, all cores), to report how busy it was. */
+function machineCpu(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+  return { busy: user + nice + system + irq + softirq + steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
+}
+
 interface ServerReport {
   queries: number;
   heapUsedMb: number;
@@ -81,8 +112,11 @@ async function startServer() {
   });
   const lines = createInterface({ input: child.stdout });
   const counts: Array<(report: ServerReport) => void> = [];
+  // BENCH_SERVER_LOG=<file>: the server's other output (e.g. --trace-gc from BENCH_SERVER_NODE_ARGS) is appended there.
+  const log = process.env.BENCH_SERVER_LOG;
   lines.on('line', (line) => {
     if (line.startsWith('{"queries"')) counts.shift()?.(JSON.parse(line) as ServerReport);
+    else if (log && !line.startsWith('{"ready"')) appendFileSync(log, `${line}\n`);
   });
   const ready = await new Promise<{ hostToken: string; contentToken: string }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
@@ -173,50 +207,65 @@ async function insertMembers(): Promise<string[]> {
   return ids;
 }
 
-async function load(
-  title: string,
-  token: string,
-  pathFor: () => string,
-  server: { child: { pid?: number }; queries: () => Promise<ServerReport> },
-  overallRate?: number,
-) {
-  const pid = server.child.pid!;
-  await server.queries();
-  const serverCpu0 = cpuSecondsOf(pid);
-  const ownCpu0 = process.cpuUsage();
-  const wall0 = process.hrtime.bigint();
+/** As many requests as 32 connections get answered (closed loop: each sends its next request when answered). */
+async function closedLoop(token: string, pathFor: () => string): Promise<LoadResult> {
   const result = await autocannon({
     url: BASE,
     connections: 32,
     duration: SECONDS,
-    ...(overallRate ? { overallRate } : {}),
     headers: { authorization: `Bearer ${token}` },
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: pathFor() }) }],
   });
-  const wall = Number(process.hrtime.bigint() - wall0) / 1e9;
-  const own = process.cpuUsage(ownCpu0);
-  const serverCpu = cpuSecondsOf(pid) - serverCpu0;
-  const { queries, gcCount, gcMajor, gcTotalMs, gcMaxMs, servedP50Ms, servedP99Ms, servedMaxMs, loopDelayP99Ms, loopDelayMaxMs } = await server.queries();
-  const non2xx = result.non2xx + result.errors;
-  // Shares of the machine's cores (100 % = all of them) used by the API server and by this load generator.
-  const share = (seconds: number) => (100 * seconds) / wall / os.cpus().length;
   return {
-    title,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     p999: result.latency.p99_9,
     max: result.latency.max,
+    non2xx: result.non2xx + result.errors,
+    total: result.requests.total,
+  };
+}
+
+async function load(title: string, server: { child: { pid?: number }; queries: () => Promise<ServerReport> }, drive: () => Promise<LoadResult>) {
+  const pid = server.child.pid!;
+  await server.queries();
+  const serverCpu0 = cpuSecondsOf(pid);
+  const postgresCpu0 = postgresCpu();
+  const machine0 = machineCpu();
+  const ownCpu0 = process.cpuUsage();
+  const wall0 = process.hrtime.bigint();
+  const result = await drive();
+  const wall = Number(process.hrtime.bigint() - wall0) / 1e9;
+  const own = process.cpuUsage(ownCpu0);
+  const serverCpu = cpuSecondsOf(pid) - serverCpu0;
+  const postgresCpuUsed = postgresCpuSince(postgresCpu0);
+  const machine1 = machineCpu();
+  const machineBusy = (100 * (machine1.busy - machine0.busy)) / Math.max(1, machine1.total - machine0.total);
+  const { queries, gcCount, gcMajor, gcTotalMs, gcMaxMs, servedP50Ms, servedP99Ms, servedMaxMs, loopDelayP99Ms, loopDelayMaxMs } = await server.queries();
+  // Shares of the machine's cores (100 % = all of them) used by the API server and by this load generator.
+  const share = (seconds: number) => (100 * seconds) / wall / os.cpus().length;
+  return {
+    title,
+    rps: result.rps,
+    p50: result.p50,
+    p99: result.p99,
+    p999: result.p999,
+    max: result.max,
     gc: `${gcCount} (${gcMajor} major) / ${gcTotalMs} / ${gcMaxMs}`,
     served: `${servedP50Ms} / ${servedP99Ms} / ${servedMaxMs}`,
     loopDelay: `${loopDelayP99Ms} / ${loopDelayMaxMs}`,
-    non2xx,
-    queriesPerRequest: queries / Math.max(1, result.requests.total),
+    non2xx: result.non2xx,
+    queriesPerRequest: queries / Math.max(1, result.total),
     serverCpu: share(serverCpu),
     // What one request costs the API process, whatever else the machine runs: 1,000 / this = req/s per free core.
-    serverCpuMsPerRequest: (1000 * serverCpu) / Math.max(1, result.requests.total),
+    serverCpuMsPerRequest: (1000 * serverCpu) / Math.max(1, result.total),
     loaderCpu: share((own.user + own.system) / 1e6),
+    postgresCpu: share(postgresCpuUsed),
+    machineBusy,
     load1: os.loadavg()[0] ?? 0,
+    slowest: result.slowest,
+    loaderStallMs: result.loaderStallMs,
   };
 }
 
@@ -233,35 +282,42 @@ async function main(): Promise<void> {
     const idle = rssOf(server.child.pid!);
     const idleHeap = await server.queries();
     const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
-    await load('warm-up', server.hostToken, () => `/api/handbook/members/${pick()}/feed?limit=20`, server);
-    const feed = await load('handbook feed, as fast as it answers', server.hostToken, () => `/api/handbook/members/${pick()}/feed?limit=20`, server);
-    // The latency target at the throughput target: the same load held at RATE requests per second.
-    const atRate = await load(`handbook feed at ${RATE} req/s`, server.hostToken, () => `/api/handbook/members/${pick()}/feed?limit=20`, server, RATE);
+    const feedPath = () => `/api/handbook/members/${pick()}/feed?limit=20`;
+    await load('warm-up', server, () => closedLoop(server.hostToken, feedPath));
+    const feed = await load('handbook feed, as fast as it answers (32 connections, closed loop)', server, () => closedLoop(server.hostToken, feedPath));
+    // The latency target at the throughput target: requests due at RATE per second, evenly spaced, each
+    // timed from when it was due (open loop).
+    const atRate = await load(`handbook feed, ${RATE} req/s arriving at a steady rate (open loop)`, server, () =>
+      openLoop({ port: PORT, rate: RATE, seconds: SECONDS, headers: { authorization: `Bearer ${server.hostToken}` }, pathFor: feedPath }),
+    );
     const afterFeed = rssOf(server.child.pid!);
     const afterFeedHeap = await server.queries();
-    const stock = await load('stock GET /api/articles', server.contentToken, () => {
-      const day = 28 + Math.floor(Math.random() * 260);
-      return `/api/articles?filters[windows][stage][$eq]=pregnancy&filters[windows][fromDays][$lte]=${day}&filters[windows][toDays][$gte]=${day}&pagination[pageSize]=20&sort=priority:desc`;
-    }, server);
+    const stock = await load('stock GET /api/articles (32 connections, closed loop)', server, () =>
+      closedLoop(server.contentToken, () => {
+        const day = 28 + Math.floor(Math.random() * 260);
+        return `/api/articles?filters[windows][stage][$eq]=pregnancy&filters[windows][fromDays][$lte]=${day}&filters[windows][toDays][$gte]=${day}&pagination[pageSize]=20&sort=priority:desc`;
+      }),
+    );
     const memory = rssOf(server.child.pid!);
     const rows = [feed, atRate, stock].map(
       (r) =>
-        `| ${r.title} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.p999} / ${r.max} | ${r.non2xx} | ${r.queriesPerRequest.toFixed(2)} | ${r.serverCpuMsPerRequest.toFixed(2)} | ${r.serverCpu.toFixed(0)} % | ${r.loaderCpu.toFixed(0)} % | ${r.served} | ${r.loopDelay} | ${r.gc} | ${r.load1.toFixed(1)} |`,
+        `| ${r.title} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.p999} / ${r.max} | ${r.non2xx} | ${r.queriesPerRequest.toFixed(2)} | ${r.serverCpuMsPerRequest.toFixed(2)} | ${r.serverCpu.toFixed(0)} % | ${r.postgresCpu.toFixed(0)} % | ${r.loaderCpu.toFixed(0)} % | ${r.machineBusy.toFixed(0)} % | ${r.served} | ${r.loopDelay} | ${r.gc} | ${r.load1.toFixed(1)} |`,
     );
     process.stdout.write(
       [
         '',
-        `| load (${SECONDS} s, 32 connections) | req/s | p50 ms | p99 ms | p99.9 / max ms | non-2xx+errors | SQL/request | API CPU ms/request | API server CPU | load generator CPU | in the server, arrival → response written: p50 / p99 / max ms | API event-loop delay p99 / max ms | API GC pauses: count / total ms / longest ms | load avg (1 min, at end) |`,
-        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        `| load (${SECONDS} s) | req/s | p50 ms | p99 ms | p99.9 / max ms | non-2xx+errors | SQL/request | API CPU ms/request | API server CPU | PostgreSQL CPU | load generator CPU | machine busy | in the server, arrival → response written: p50 / p99 / max ms | API event-loop delay p99 / max ms | API GC pauses: count / total ms / longest ms | load avg (1 min, at end) |`,
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
         ...rows,
         '',
         `CPU shares are of all ${os.cpus().length} cores.`,
+        `steady-rate run, seconds with the most requests over 50 ms (count, slowest): ${atRate.slowest || 'none'}; the load generator's own longest event-loop stall: ${atRate.loaderStallMs} ms`,
         `feed / stock throughput ratio: ${(feed.rps / stock.rps).toFixed(1)}×`,
         `API process RSS idle (catalogue loaded, before any load): ${idle.rssMb.toFixed(0)} MB (V8 heap used ${idleHeap.heapUsedMb} of ${idleHeap.heapTotalMb} MB)`,
         `API process RSS after the feed runs: ${afterFeed.rssMb.toFixed(0)} MB (peak ${afterFeed.peakMb.toFixed(0)} MB; V8 heap used ${afterFeedHeap.heapUsedMb} of ${afterFeedHeap.heapTotalMb} MB)`,
         `API process RSS after the stock run too: ${memory.rssMb.toFixed(0)} MB (peak ${memory.peakMb.toFixed(0)} MB)`,
         `targets: feed ≥ 1,500 req/s, p99 ≤ 50 ms, ≥ 3× stock, RSS ≤ 400 MB`,
-        `(autocannon holds a fixed rate with 32 connections and does not correct for coordinated omission: a rate run's latency counts from when a request was sent, not from when it was due)`,
+        `(the steady-rate run is open loop: each request's latency counts from when it was due, so a stall is charged to every request due during it)`,
         '',
       ].join('\n'),
     );

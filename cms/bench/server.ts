@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { PerformanceObserver, constants, createHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -54,6 +56,19 @@ async function main(): Promise<void> {
     queries = 0;
     Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0, major: 0 });
   });
+  // BENCH_HEAP_PROFILE=<file>: every allocation sampled (also those collected since), written at shutdown.
+  const heapProfile = process.env.BENCH_HEAP_PROFILE;
+  if (heapProfile) {
+    const session = new Session();
+    session.connect();
+    session.post('HeapProfiler.enable');
+    session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    process.once('SIGINT', () => {
+      session.post('HeapProfiler.stopSampling', (error, result) => {
+        if (!error) writeFileSync(heapProfile, JSON.stringify(result.profile));
+      });
+    });
+  }
   const tokens = app.service('admin::api-token-content-api') as unknown as { create(a: Record<string, unknown>): Promise<{ accessKey: string }> };
   const actions = ['feed', 'upsertMember'].map((a) => `api::handbook.handbook.${a}`);
   const host = await tokens.create({ name: `bench-host-${randomBytes(3).toString('hex')}`, kind: 'content-api', type: 'custom', lifespan: null, permissions: actions });
