@@ -17,7 +17,7 @@ import {
 import { assertNoProblems } from '../validation/problems';
 import { catalogueOf } from './catalogue';
 import type { EventBody, JourneyBody, JourneyPatch } from './requests';
-import { PENDING_STATUSES, T, isoDate, knexOf, perStrapi, toJourney, toMember, type JourneyRow, type MemberRow } from './tables';
+import { PENDING_STATUSES, T, isPostgres, isoDate, knexOf, perStrapi, toJourney, toMember, type JourneyRow, type MemberRow } from './tables';
 
 /** A child is followed until seven (the handbook's 0–6 years). */
 const CHILD_MAX_AGE_DAYS = 7 * 366;
@@ -201,7 +201,7 @@ export class MemberReader {
       const statement = knex.raw<{ rows?: Rows } | Rows>(this.sql(knex, ids.length), ids);
       // On PostgreSQL a named statement: each pooled connection parses and plans it once per size, then
       // only binds and executes it (the `name` query option of pg, passed through by knex).
-      if (this.postgres(knex)) void statement.options({ name: `mch_member_read_${ids.length}` });
+      if (isPostgres(knex)) void statement.options({ name: `mch_member_read_${ids.length}` });
       const result: { rows?: Rows } | Rows = await statement;
       const found = foldMembersWithJourneys(Array.isArray(result) ? result : (result.rows ?? []));
       for (const [id, waiters] of batch) {
@@ -211,10 +211,6 @@ export class MemberReader {
     } catch (error) {
       for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
     }
-  }
-
-  private postgres(knex: Knex): boolean {
-    return (knex.client as { dialect?: string }).dialect === 'postgresql';
   }
 
   /**

@@ -48,6 +48,11 @@ export function knexOf(strapi: Core.Strapi): Knex {
   return strapi.db.connection;
 }
 
+/** Whether this knex talks to PostgreSQL (otherwise the embedded SQLite). */
+export function isPostgres(knex: Knex): boolean {
+  return (knex.client as { dialect?: string }).dialect === 'postgresql';
+}
+
 export interface MemberRow {
   id: number | string;
   external_id: string;

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { parse } from '../../../handbook/requests';
+import { isPostgres } from '../../../handbook/tables';
 import { type AdminScope, resolveAdminScope } from '../../../admin-scope';
 import { completeness } from './completeness';
 import { type ByPopulation, cityOf, coverageGroups, foldGroups, totalOf } from './coverage';
@@ -50,7 +51,7 @@ export const COVERAGE_SETTINGS = [...REPORT_SETTINGS, 'SET LOCAL enable_hashjoin
 export const COMPLETENESS_SETTINGS = [...COVERAGE_SETTINGS, 'SET LOCAL max_parallel_workers_per_gather = 0'];
 
 function inReportSession<T>(knex: Knex, fn: (k: Knex) => Promise<T>, settings: string[] = REPORT_SETTINGS): Promise<T> {
-  if ((knex.client as { dialect?: string }).dialect !== 'postgresql') return fn(knex);
+  if (!isPostgres(knex)) return fn(knex);
   return knex.transaction(async (trx) => {
     for (const setting of settings) await trx.raw(setting);
     return fn(trx);
