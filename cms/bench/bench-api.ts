@@ -108,7 +108,8 @@ async function startServer() {
   const child = spawn(process.execPath, [...SERVER_NODE_ARGS, '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'server.ts')], {
     cwd: CMS,
     env: { ...process.env, ...benchServerEnv({ databaseUrl: DATABASE_URL, schema: SCHEMA, port: PORT }) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // stdin: `heap-profile start|stop` around the steady-rate run when BENCH_HEAP_PROFILE is set (server.ts).
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
   const counts: Array<(report: ServerReport) => void> = [];
@@ -139,7 +140,9 @@ async function startServer() {
     await exited;
     clearTimeout(timer);
   };
-  return { child, queries, stop, ...ready };
+  /** Commands to the server (server.ts reads them from its stdin). */
+  const tell = (command: string) => child.stdin.write(`${command}\n`);
+  return { child, queries, stop, tell, ...ready };
 }
 
 async function publishArticles(token: string): Promise<void> {
@@ -287,9 +290,15 @@ async function main(): Promise<void> {
     const feed = await load('handbook feed, as fast as it answers (32 connections, closed loop)', server, () => closedLoop(server.hostToken, feedPath));
     // The latency target at the throughput target: requests due at RATE per second, evenly spaced, each
     // timed from when it was due (open loop).
-    const atRate = await load(`handbook feed, ${RATE} req/s arriving at a steady rate (open loop)`, server, () =>
-      openLoop({ port: PORT, rate: RATE, seconds: SECONDS, headers: { authorization: `Bearer ${server.hostToken}` }, pathFor: feedPath }),
-    );
+    const profiling = Boolean(process.env.BENCH_HEAP_PROFILE);
+    const atRate = await load(`handbook feed, ${RATE} req/s arriving at a steady rate (open loop)`, server, async () => {
+      if (profiling) server.tell('heap-profile start');
+      try {
+        return await openLoop({ port: PORT, rate: RATE, seconds: SECONDS, headers: { authorization: `Bearer ${server.hostToken}` }, pathFor: feedPath });
+      } finally {
+        if (profiling) server.tell('heap-profile stop');
+      }
+    });
     const afterFeed = rssOf(server.child.pid!);
     const afterFeedHeap = await server.queries();
     const stock = await load('stock GET /api/articles (32 connections, closed loop)', server, () =>

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { createHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { PerformanceObserver, createHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 export interface LoadResult {
   /** Responses per second over the run. */
@@ -13,7 +13,7 @@ export interface LoadResult {
   non2xx: number;
   /** Responses received. */
   total: number;
-  /** The seconds of the run (by when requests were due) with the most requests over 50 ms: `second: count (max ms)`. */
+  /** The seconds of the run (by when requests were due) with the most requests over 50 ms: `second (UTC clock time): count (max ms)`. */
   slowest?: string;
   /** The load generator's own longest event-loop stall, ms: a stall here delays requests as a server stall would. */
   loaderStallMs?: number;
@@ -22,6 +22,21 @@ export interface LoadResult {
 interface Pending {
   /** When the request was due (performance.now()), not when it could be sent. */
   due: number;
+  /** When the load generator got to it (performance.now()): later than `due` when its own loop was late. */
+  dispatched: number;
+}
+
+/** What happened in one second of the run (by due time), to tell a slow server from a late load generator. */
+interface Second {
+  /** Requests over SLOW_MS, and the largest latency. */
+  count: number;
+  max: number;
+  /** The load generator's largest lateness in dispatching a request, ms. */
+  late: number;
+  /** The longest a dispatched request waited for a free connection (all busy), ms. */
+  waited: number;
+  /** The load generator's own GC pauses, ms in total. */
+  gc: number;
 }
 
 /** The latency target: requests slower than this are located in time (LoadResult.slowest). */
@@ -71,9 +86,20 @@ export function openLoop({
   let failed = 0;
   let non2xx = 0;
   let start = 0;
+  /** Date.now() at `start`: the slow seconds are also given as clock time, to find them in other logs. */
+  let startClock = 0;
   let finish: (result: LoadResult) => void = () => undefined;
-  /** Per second of the run, by due time: requests over SLOW_MS and the largest latency. */
-  const slow = new Map<number, { count: number; max: number }>();
+  /** Per second of the run, by due time. */
+  const bySecond = new Map<number, Second>();
+  const secondOf = (time: number): Second => {
+    const key = Math.floor((time - start) / 1000);
+    let entry = bySecond.get(key);
+    if (!entry) bySecond.set(key, (entry = { count: 0, max: 0, late: 0, waited: 0, gc: 0 }));
+    return entry;
+  };
+  const ownGc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (start > 0) secondOf(entry.startTime).gc += entry.duration;
+  });
   const ownDelay = monitorEventLoopDelay({ resolution: 10 });
 
   const settle = () => {
@@ -81,6 +107,7 @@ export function openLoop({
     const wall = (performance.now() - start) / 1000;
     for (const c of idle) c.socket.destroy();
     ownDelay.disable();
+    ownGc.disconnect();
     const ms = (percentile: number) => Math.round(latency.percentile(percentile) / 100) / 10;
     finish({
       rps: done / wall,
@@ -91,10 +118,14 @@ export function openLoop({
       non2xx: non2xx + failed,
       total: done,
       loaderStallMs: Math.round(ownDelay.max / 1e5) / 10,
-      slowest: [...slow]
+      slowest: [...bySecond]
+        .filter(([, { count }]) => count > 0)
         .sort((a, b) => b[1].count - a[1].count)
         .slice(0, 5)
-        .map(([second, { count, max }]) => `${second} s: ${count} (${Math.round(max)} ms)`)
+        .map(
+          ([second, { count, max, late, waited, gc }]) =>
+            `${second} s (${new Date(startClock + second * 1000).toISOString().slice(11, 19)}): ${count} (${Math.round(max)} ms; loader late ≤ ${Math.round(late)} ms, waited for a connection ≤ ${Math.round(waited)} ms, loader GC ${Math.round(gc)} ms)`,
+        )
         .join(', '),
     });
   };
@@ -128,6 +159,8 @@ export function openLoop({
     }
 
     send(pending: Pending): void {
+      const second = secondOf(pending.due);
+      second.waited = Math.max(second.waited, performance.now() - pending.dispatched);
       this.current = pending;
       this.socket.write(request(pathFor()));
     }
@@ -152,9 +185,9 @@ export function openLoop({
         const ms = performance.now() - pending.due;
         latency.record(Math.max(1, Math.round(ms * 1000)));
         if (ms > SLOW_MS) {
-          const second = Math.floor((pending.due - start) / 1000);
-          const entry = slow.get(second) ?? { count: 0, max: 0 };
-          slow.set(second, { count: entry.count + 1, max: Math.max(entry.max, ms) });
+          const second = secondOf(pending.due);
+          second.count += 1;
+          second.max = Math.max(second.max, ms);
         }
         done += 1;
         if (status < 200 || status > 299) non2xx += 1;
@@ -189,11 +222,16 @@ export function openLoop({
 
   function run(): void {
     ownDelay.enable();
+    ownGc.observe({ entryTypes: ['gc'] });
     start = performance.now();
+    startClock = Date.now();
     const tick = () => {
       const now = performance.now();
       while (sent < total && start + sent * interval <= now) {
-        dispatch({ due: start + sent * interval });
+        const due = start + sent * interval;
+        const second = secondOf(due);
+        second.late = Math.max(second.late, now - due);
+        dispatch({ due, dispatched: now });
         sent += 1;
       }
       if (sent < total) setTimeout(tick, 1);
