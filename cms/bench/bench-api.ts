@@ -35,6 +35,24 @@ const SERVER_NODE_ARGS = [
 ];
 const CLOCK_TICKS_PER_S = 100;
 
+/** The diagnostic variables, checked before the minutes of setup: a typo must not silently turn one off. */
+function checkDiagnosticsEnv(env: NodeJS.ProcessEnv): void {
+  const trace = env.BENCH_SERVER_TRACE_MS;
+  if (trace !== undefined && !(trace.trim() !== '' && Number(trace) >= 0)) {
+    throw new Error(`BENCH_SERVER_TRACE_MS: expected a number of milliseconds ≥ 0, got ${JSON.stringify(trace)}`);
+  }
+  if (Number(trace ?? 0) > 0 && !env.BENCH_SERVER_LOG) {
+    throw new Error('BENCH_SERVER_TRACE_MS: the trace goes to the server log; set BENCH_SERVER_LOG to a file as well');
+  }
+  const survivors = env.BENCH_HEAP_PROFILE_SURVIVORS;
+  if (survivors !== undefined && survivors !== '0' && survivors !== '1') {
+    throw new Error(`BENCH_HEAP_PROFILE_SURVIVORS: expected 0 or 1, got ${JSON.stringify(survivors)}`);
+  }
+  if (survivors === '1' && !env.BENCH_HEAP_PROFILE) {
+    throw new Error('BENCH_HEAP_PROFILE_SURVIVORS: applies to the heap profile; set BENCH_HEAP_PROFILE to a file as well');
+  }
+}
+
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 const daysAgo = (n: number) => iso(new Date(Date.now() + 8 * 3600_000 - n * 86_400_000));
 
@@ -141,6 +159,7 @@ async function startServer() {
     clearTimeout(timer);
   };
   /** Commands to the server (server.ts reads them from its stdin). */
+  child.stdin.on('error', () => undefined); // a server that has exited fails the bench through `exit`, not here
   const tell = (command: string) => child.stdin.write(`${command}\n`);
   return { child, queries, stop, tell, ...ready };
 }
@@ -273,6 +292,7 @@ async function load(title: string, server: { child: { pid?: number }; queries: (
 }
 
 async function main(): Promise<void> {
+  checkDiagnosticsEnv(process.env);
   await sql(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
   await sql(`CREATE SCHEMA ${SCHEMA}`);
   const server = await startServer();

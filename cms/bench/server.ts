@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   // BENCH_SERVER_TRACE_MS=<ms>: each request slower than that in the server, each event-loop stall
   // longer than it, and each major GC or GC pause over 5 ms, printed with its UTC clock time (with
   // BENCH_SERVER_LOG, to find a slow episode of the steady-rate run in time).
+  // (bench-api.ts checked both variables before starting this process.)
   const traceMs = Number(process.env.BENCH_SERVER_TRACE_MS ?? 0);
   const clock = (epochMs = Date.now()) => new Date(epochMs).toISOString().slice(11, 23);
   new PerformanceObserver((list) => {
@@ -44,18 +45,15 @@ async function main(): Promise<void> {
   const served = createHistogram();
   (app.server.httpServer as unknown as Server).prependListener('request', (_req, res) => {
     const started = performance.now();
-    res.once('finish', () => served.record(Math.max(1, Math.round((performance.now() - started) * 1000))));
+    res.once('finish', () => {
+      const ms = performance.now() - started;
+      served.record(Math.max(1, Math.round(ms * 1000)));
+      if (traceMs > 0 && ms > traceMs) process.stdout.write(`trace ${clock()} request ${ms.toFixed(1)} ms\n`);
+    });
   });
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   if (traceMs > 0) {
-    (app.server.httpServer as unknown as Server).prependListener('request', (_req, res) => {
-      const started = performance.now();
-      res.once('finish', () => {
-        const ms = performance.now() - started;
-        if (ms > traceMs) process.stdout.write(`trace ${clock()} request ${ms.toFixed(1)} ms\n`);
-      });
-    });
     let last = performance.now();
     setInterval(() => {
       const now = performance.now();
