@@ -12,6 +12,7 @@ interface TokenService {
   create(attrs: Record<string, unknown>): Promise<{ id: number; accessKey: string }>;
   update(id: number, attrs: Record<string, unknown>): Promise<unknown>;
   revoke(id: number): Promise<unknown>;
+  hash(accessKey: string): string;
 }
 
 /** Headers whose value depends on the response itself. */
@@ -80,6 +81,22 @@ describe('host-app API fast path (real PostgreSQL, real HTTP)', () => {
       expect(statuses).toEqual(Array(10).fill(200));
       expect(await feedStatus(member, 'unknown-token')).toBe(401);
     });
+
+    it('keys its entries by a digest, never the access key, and refuses a key one character off a cached one', async () => {
+      const member = await newMember();
+      const token = await newToken();
+      expect(await feedStatus(member, token.accessKey)).toBe(200);
+      const cache = new TokenCache(app.strapi);
+      expect((await cache.get(token.accessKey))?.permissions).toEqual(expect.arrayContaining(HOST_APP_ACTIONS));
+      const keys = [...(cache as unknown as { entries: Map<string, unknown> }).entries.keys()];
+      expect(keys).toHaveLength(1);
+      expect(keys[0]).not.toContain(token.accessKey);
+      expect(keys[0]).not.toBe(tokens().hash(token.accessKey));
+      const last = token.accessKey.slice(-1);
+      const offByOne = `${token.accessKey.slice(0, -1)}${last === 'a' ? 'b' : 'a'}`;
+      expect(await cache.get(offByOne)).toBeNull();
+      expect(await feedStatus(member, offByOne)).toBe(401);
+    });
   });
 
   describe('token cache refresh ahead of expiry (handbook/token-cache.ts)', () => {
@@ -124,7 +141,7 @@ describe('host-app API fast path (real PostgreSQL, real HTTP)', () => {
     });
   });
 
-  describe('member reads batched per turn of the event loop (handbook/journeys.ts MemberReader)', () => {
+  describe('member reads batched within a short window (handbook/journeys.ts MemberReader)', () => {
     it('answers many concurrent reads with few statements, each with its own member, and unknown ids with null', async () => {
       const ids = await Promise.all(Array.from({ length: 12 }, () => newMember()));
       const reader = new MemberReader(knex);
@@ -142,6 +159,49 @@ describe('host-app API fast path (real PostgreSQL, real HTTP)', () => {
       expect(statements).toBe(1);
       expect(found.map((f) => f?.member.external_id ?? null)).toEqual([...ids, null, ids[0]]);
       expect(found.every((f, i) => i === ids.length || Array.isArray(f?.journeys))).toBe(true);
+    });
+
+    it('while reads are frequent, lets reads asked in different turns of the event loop share one statement; a lone read waits for none', async () => {
+      const [a, b, c, d] = await Promise.all([newMember(), newMember(), newMember(), newMember()]);
+      // A window far wider than two turns of the event loop, so that what joins a batch does not depend on timing.
+      const reader = new MemberReader(knex, 200);
+      let statements = 0;
+      const count = (q: { sql: string }) => {
+        if (/from "hb_members"/i.test(q.sql)) statements += 1;
+      };
+      const turn = () => new Promise((r) => setImmediate(r));
+      knex().on('query', count);
+      let lone: Array<Awaited<ReturnType<MemberReader['read']>>>;
+      let found: Array<Awaited<ReturnType<MemberReader['read']>>>;
+      try {
+        // A lone read (no statement sent lately) goes at the next turn: a read asked two turns later is not in it.
+        const first = reader.read(a);
+        await turn();
+        await turn();
+        const started = Date.now();
+        const late = reader.read(b);
+        lone = await Promise.all([first, late]);
+        expect(statements).toBe(2);
+        // ...and the read after it (a statement went out just now) waited for the window.
+        expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+        // Reads are frequent now: reads arriving a little apart, each in a turn of its own, as at a steady rate, share one.
+        statements = 0;
+        await new Promise((r) => setTimeout(r, 50)); // no statement lately: the primer goes alone, at once
+        const primer = reader.read(a);
+        await turn(); // the primer's statement goes out
+        const second = reader.read(b);
+        await turn();
+        const third = reader.read(c);
+        await turn();
+        const fourth = reader.read(d);
+        found = await Promise.all([second, third, fourth]);
+        await primer;
+      } finally {
+        knex().off('query', count);
+      }
+      expect(statements).toBe(2); // the primer's and one for the three
+      expect(lone.map((f) => f?.member.external_id)).toEqual([a, b]);
+      expect(found.map((f) => f?.member.external_id)).toEqual([b, c, d]);
     });
 
     it('keeps no answer between statements: a read asked after a loss is recorded sees the loss, and so does the feed', async () => {

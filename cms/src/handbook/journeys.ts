@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Knex } from 'knex';
@@ -126,7 +127,7 @@ export type MemberWithJourneys = { member: MemberRow; journeys: JourneyRow[] };
 /**
  * The member and their journeys in one statement (a left join, one row per journey): the feed and the
  * timeline read both on every request, and a second round trip cost more than the join. Reads are
- * batched (memberReaderOf): the requests of one turn of the event loop share one statement.
+ * batched (memberReaderOf): the requests of the same millisecond or so share one statement.
  */
 export function findMemberWithJourneys(strapi: Core.Strapi, externalId: string): Promise<MemberWithJourneys | null> {
   return memberReaderOf(strapi).read(externalId);
@@ -136,6 +137,16 @@ export function findMemberWithJourneys(strapi: Core.Strapi, externalId: string):
 const MAX_BATCH = 200;
 /** Statements in flight at once: reads beyond them wait and join the next batch (the pool serves writes too). */
 const MAX_IN_FLIGHT = 4;
+/**
+ * How long the first read of a batch waits for others to join it, while reads are frequent. At a
+ * steady 1,500 req/s requests arrive ~0.7 ms apart, so one turn of the event loop (setImmediate) held
+ * ~1 read and each feed request paid a statement of its own (0.5-0.6 per request); waiting 1 ms shares
+ * one statement among 2-4 reads (~0.25 per request) and cut the API's CPU per request by ~20 % at that
+ * rate (BENCHMARKS.md, eighth session), for ~1-2 ms more latency on the read.
+ */
+const READ_WINDOW_MS = 1;
+/** Reads are "frequent" when the previous statement was sent less than this long ago; otherwise a read goes at the next turn. */
+const BUSY_WITHIN_MS = 5;
 
 interface ReadWaiter {
   resolve: (found: MemberWithJourneys | null) => void;
@@ -143,9 +154,9 @@ interface ReadWaiter {
 }
 
 /**
- * Member reads by external id, batched like the activity group commit (activity.ts): a read waits
- * for the end of the current turn of the event loop (setImmediate), and every read asked for in that
- * turn goes in one `WHERE external_id IN (…)` statement. Under load one statement answers many
+ * Member reads by external id, batched like the activity group commit (activity.ts): while reads are
+ * frequent a read waits READ_WINDOW_MS for others (otherwise until the end of the current turn of the
+ * event loop), and every read asked for meanwhile goes in one `WHERE external_id IN (…)` statement. Under load one statement answers many
  * requests: the loopback round trip to PostgreSQL (socket write, wake-up, parse) was the largest cost
  * of a feed request (docs/decisions/007). A read is never answered from a statement sent before it was
  * asked for, so it sees every write committed before it (a loss recorded, then the feed read).
@@ -154,9 +165,15 @@ export class MemberReader {
   private pending = new Map<string, ReadWaiter[]>();
   private scheduled = false;
   private inFlight = 0;
+  /** performance.now() when the last statement was sent (-Infinity: none yet). */
+  private lastSentAt = -Infinity;
   private readonly sqlBySize = new Map<number, string>();
 
-  constructor(private readonly knex: () => Knex) {}
+  constructor(
+    private readonly knex: () => Knex,
+    /** READ_WINDOW_MS; a test may widen it to make the batching it checks independent of timing. */
+    private readonly windowMs = READ_WINDOW_MS,
+  ) {}
 
   read(externalId: string): Promise<MemberWithJourneys | null> {
     return new Promise((resolve, reject) => {
@@ -167,13 +184,21 @@ export class MemberReader {
     });
   }
 
-  private schedule(): void {
+  /**
+   * A new batch waits `windowMs` for company when the previous statement went out less than
+   * BUSY_WITHIN_MS ago, and goes at the next turn of the event loop otherwise (a lone read is not
+   * delayed). Reads that queued behind MAX_IN_FLIGHT statements have waited already and go at the next
+   * turn once a statement returns.
+   */
+  private schedule(afterStatement = false): void {
     if (this.scheduled || this.pending.size === 0 || this.inFlight >= MAX_IN_FLIGHT) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const go = () => {
       this.scheduled = false;
       this.flush();
-    });
+    };
+    if (!afterStatement && performance.now() - this.lastSentAt < BUSY_WITHIN_MS) setTimeout(go, this.windowMs);
+    else setImmediate(go);
   }
 
   private flush(): void {
@@ -185,10 +210,11 @@ export class MemberReader {
         if (batch.size === MAX_BATCH) break;
       }
       this.inFlight += 1;
+      this.lastSentAt = performance.now();
       // run() settles every waiter itself and never rejects.
       void this.run(batch).finally(() => {
         this.inFlight -= 1;
-        this.schedule();
+        this.schedule(true);
       });
     }
   }

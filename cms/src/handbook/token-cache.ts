@@ -1,3 +1,4 @@
+import { hash as digest } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { perStrapi } from './tables';
 
@@ -29,9 +30,14 @@ const TOKEN_MODELS = ['admin::api-token', 'admin::api-token-permission'];
 const WRITES = ['afterCreate', 'afterCreateMany', 'afterUpdate', 'afterUpdateMany', 'afterDelete', 'afterDeleteMany'] as const;
 
 /**
- * Verified host-app tokens (by hash, never the secret) → the token with its permissions, so the feed
- * does not pay a token query per request. Unknown tokens are remembered too (a flood of bad tokens
+ * Verified host-app tokens (by a digest, never the secret) → the token with its permissions, so the
+ * feed does not pay a token query per request. Unknown tokens are remembered too (a flood of bad tokens
  * costs no queries), for the same short time.
+ *
+ * The cache key is a one-shot SHA-256 of the access key, not Strapi's salted HMAC-SHA512 (the stored
+ * form, computed only when the token is read from the database): setting up an HMAC with the salt on
+ * every request was ~5 % of the feed's CPU at 1,500 req/s (BENCHMARKS.md, eighth session). An access
+ * key is 128 random bytes, so its unsalted digest reveals nothing of it.
  */
 export class TokenCache {
   private entries = new Map<string, { token: ApiToken | null; until: number }>();
@@ -56,31 +62,31 @@ export class TokenCache {
   }
 
   async get(accessKey: string, now = Date.now()): Promise<ApiToken | null> {
-    const hash = this.service.hash(accessKey);
-    const entry = this.entries.get(hash);
+    const key = digest('sha256', accessKey, 'base64');
+    const entry = this.entries.get(key);
     if (entry && entry.until >= now) {
-      if (entry.until - now < TOKEN_REFRESH_AHEAD_MS && !this.loading.has(hash)) void this.load(hash).catch(() => undefined);
+      if (entry.until - now < TOKEN_REFRESH_AHEAD_MS && !this.loading.has(key)) void this.load(key, accessKey).catch(() => undefined);
       return entry.token;
     }
-    return this.load(hash);
+    return this.load(key, accessKey);
   }
 
-  /** Reads the token; concurrent reads of the same token share one query. */
-  private load(hash: string): Promise<ApiToken | null> {
-    let pending = this.loading.get(hash);
+  /** Reads the token (by Strapi's hash of it); concurrent reads of the same token share one query. */
+  private load(key: string, accessKey: string): Promise<ApiToken | null> {
+    let pending = this.loading.get(key);
     if (!pending) {
       const generation = this.generation;
-      pending = this.service.getByAccessKey(hash).then((token) => {
+      pending = this.service.getByAccessKey(this.service.hash(accessKey)).then((token) => {
         // A token change during the query: answer this request, but do not remember a stale result.
         if (generation === this.generation) {
           if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-          this.entries.set(hash, { token, until: Date.now() + TOKEN_CACHE_MS });
+          this.entries.set(key, { token, until: Date.now() + TOKEN_CACHE_MS });
         }
         return token;
       });
-      this.loading.set(hash, pending);
+      this.loading.set(key, pending);
       void pending.finally(() => {
-        if (this.loading.get(hash) === pending) this.loading.delete(hash);
+        if (this.loading.get(key) === pending) this.loading.delete(key);
       }).catch(() => undefined);
     }
     return pending;
