@@ -1,7 +1,8 @@
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { Core } from '@strapi/strapi';
 import { authorizeHostApp } from './authorize';
-import { feedResponse } from './reading';
+import { feedJson } from './feed-json';
+import { readFeed } from './reading';
 import { tokenCacheOf } from './token-cache';
 import { decodeParam } from './requests';
 
@@ -57,7 +58,8 @@ function plainQuery(search: string): Record<string, string> | null {
  *   one has answered 200 without an Origin header; that response's route headers (security, CSP,
  *   powered-by, Vary…) are kept;
  * - after that, a plain feed read (GET, no Origin, known query keys) is authorised and answered here
- *   with the same handler (`feedResponse`) and those headers, and logged as the request log does;
+ *   with the same handler (`readFeed`, the page written by feed-json.ts) and those headers, and logged as
+ *   the request log does;
  * - anything else — another path or method, an Origin (CORS), an unusual query, and every error
  *   (401, 403, 404, 400, a database error) — is handed to the Koa stack untouched, which answers it
  *   from scratch (nothing has been written): errors keep Strapi's shape by construction.
@@ -95,8 +97,8 @@ export function installFeedListener(strapi: Core.Strapi): void {
     const started = Date.now();
     try {
       await authorizeHostApp(tokens, req.headers.authorization, FEED_ACTION);
-      // A Buffer, not the string: Node prepends the headers to a string body, copying all of it once more.
-      const body = Buffer.from(JSON.stringify(await feedResponse(strapi, externalId, query, new Date())));
+      // The routed handler's page, written as bytes directly (feed-json.ts: the same bytes as JSON.stringify).
+      const body = feedJson(await readFeed(strapi, externalId, query, new Date()));
       res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
       res.end(body);
     } catch {

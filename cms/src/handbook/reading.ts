@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { RulesError, addDays, evaluate, localDay, plan, pregnancyCalculator, type Locale, type ReminderRule } from '@mch/rules';
+import { RulesError, addDays, evaluate, localDay, plan, pregnancyCalculator, type ContentItem, type ContentMatch, type IsoDate, type Locale, type ReminderRule } from '@mch/rules';
 import { assertNoProblems } from '../validation/problems';
 import { catalogueOf } from './catalogue';
 import { findMemberWithJourneys } from './journeys';
@@ -11,16 +11,25 @@ import { T, knexOf, toJourney, toMember, type JourneyRow, type MemberRow, type N
 /** The feed evaluates content only; one array for every call (rules/ indexes each rules array it is given). */
 const NO_RULES: readonly ReminderRule[] = Object.freeze([]);
 
+/** One page of a member's feed: the ranked entries with their items already in the asked locale. */
+export interface FeedPage {
+  day: IsoDate;
+  locale: Locale;
+  entries: Array<{ item: ContentItem; match: ContentMatch }>;
+  total: number;
+  nextCursor: string | null;
+}
+
 /**
  * The content that qualifies today for all of the member's journeys, ranked by rules/, each item with
  * its reason. zh-Hans is the primary locale: an item without the requested locale falls back to it.
  */
-export function feed(
+export function feedPage(
   strapi: Core.Strapi,
   { member, journeys: rows }: { member: MemberRow; journeys: JourneyRow[] },
   query: { at?: string; locale?: Locale; limit?: number; cursor?: string },
   now: Date,
-) {
+): FeedPage {
   const at = query.at ? new Date(query.at) : now;
   const locale: Locale = query.locale ?? (member.locale as Locale);
   const limit = query.limit ?? 20;
@@ -35,40 +44,67 @@ export function feed(
     at,
     page: { offset, limit },
   });
-  const page = result.content;
-  const next = offset + limit < result.contentTotal ? String(offset + limit) : null;
   return {
     day: result.day,
     locale,
-    items: page.map((entry) => {
-      const item = catalogue.localised(entry.item, locale);
-      return {
-        id: item.id,
-        type: item.type,
-        slug: item.slug,
-        locale: item.locale,
-        title: item.title,
-        summary: item.summary,
-        category: item.category,
-        priority: item.priority,
-        reason: { journeyId: entry.journeyId, stage: entry.stage, ...entry.reason },
-      };
-    }),
+    entries: result.content.map((match) => ({ item: catalogue.localised(match.item, locale), match })),
     total: result.contentTotal,
-    nextCursor: next,
+    nextCursor: offset + limit < result.contentTotal ? String(offset + limit) : null,
   };
+}
+
+/** A feed item's own fields, in the order the API writes them (its reason follows). */
+export function feedItemFields(item: ContentItem) {
+  return {
+    id: item.id,
+    type: item.type,
+    slug: item.slug,
+    locale: item.locale,
+    title: item.title,
+    summary: item.summary,
+    category: item.category,
+    priority: item.priority,
+  };
+}
+
+/** The feed page as the API answers it (`data` of the response); feed-json.ts writes the same bytes directly. */
+export function feedView(page: FeedPage) {
+  return {
+    day: page.day,
+    locale: page.locale,
+    items: page.entries.map(({ item, match }) => ({
+      ...feedItemFields(item),
+      reason: { journeyId: match.journeyId, stage: match.stage, ...match.reason },
+    })),
+    total: page.total,
+    nextCursor: page.nextCursor,
+  };
+}
+
+export function feed(
+  strapi: Core.Strapi,
+  found: { member: MemberRow; journeys: JourneyRow[] },
+  query: { at?: string; locale?: Locale; limit?: number; cursor?: string },
+  now: Date,
+) {
+  return feedView(feedPage(strapi, found, query, now));
 }
 
 /**
  * `GET …/members/:externalId/feed` from its raw path parameter and query, as the routed controller and
- * the fast path (middlewares/host-app-fast-path.ts) both answer it; records the member's activity.
+ * the fast paths (middlewares/host-app-fast-path.ts, feed-listener.ts) answer it; records the member's
+ * activity.
  */
-export async function feedResponse(strapi: Core.Strapi, externalIdParam: string | undefined, query: unknown, now: Date) {
+export async function readFeed(strapi: Core.Strapi, externalIdParam: string | undefined, query: unknown, now: Date): Promise<FeedPage> {
   const found = await findMemberWithJourneys(strapi, parse(externalIdSchema, externalIdParam, 'externalId'));
   if (!found) throw new errors.NotFoundError('member not found');
-  const result = feed(strapi, found, parse(feedQuery, query, 'query'), now);
+  const page = feedPage(strapi, found, parse(feedQuery, query, 'query'), now);
   await recordActivity(strapi, found.member, now);
-  return { data: result };
+  return page;
+}
+
+export async function feedResponse(strapi: Core.Strapi, externalIdParam: string | undefined, query: unknown, now: Date) {
+  return { data: feedView(await readFeed(strapi, externalIdParam, query, now)) };
 }
 
 /** What is coming: the reminder timeline that rules/ plans from today. */
