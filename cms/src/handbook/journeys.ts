@@ -156,8 +156,8 @@ interface ReadWaiter {
 /**
  * Member reads by external id, batched like the activity group commit (activity.ts): while reads are
  * frequent a read waits READ_WINDOW_MS for others (otherwise until the end of the current turn of the
- * event loop), and every read asked for meanwhile goes in one `WHERE external_id IN (…)` statement. Under load one statement answers many
- * requests: the loopback round trip to PostgreSQL (socket write, wake-up, parse) was the largest cost
+ * event loop), and every read asked for meanwhile goes in one `WHERE external_id IN (…)` statement.
+ * Under load one statement answers many requests: the loopback round trip to PostgreSQL (socket write, wake-up, parse) was the largest cost
  * of a feed request (docs/decisions/007). A read is never answered from a statement sent before it was
  * asked for, so it sees every write committed before it (a loss recorded, then the feed read).
  */

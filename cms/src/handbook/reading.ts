@@ -81,15 +81,6 @@ export function feedView(page: FeedPage) {
   };
 }
 
-export function feed(
-  strapi: Core.Strapi,
-  found: { member: MemberRow; journeys: JourneyRow[] },
-  query: { at?: string; locale?: Locale; limit?: number; cursor?: string },
-  now: Date,
-) {
-  return feedView(feedPage(strapi, found, query, now));
-}
-
 /**
  * `GET …/members/:externalId/feed` from its raw path parameter and query, as the routed controller and
  * the fast paths (middlewares/host-app-fast-path.ts, feed-listener.ts) answer it; records the member's
