@@ -37,7 +37,7 @@ export function feedPage(
   const catalogue = catalogueOf(strapi);
   const journeys = rows.map(toJourney);
   const result = evaluate({
-    member: { ...toMember(member), locale: 'zh-Hans' },
+    member: toMember(member, 'zh-Hans'),
     journeys,
     rules: NO_RULES,
     contentIndex: catalogue.contentIndex,
@@ -72,10 +72,10 @@ export function feedView(page: FeedPage) {
   return {
     day: page.day,
     locale: page.locale,
-    items: page.entries.map(({ item, match }) => ({
-      ...feedItemFields(item),
-      reason: { journeyId: match.journeyId, stage: match.stage, ...match.reason },
-    })),
+    // Object.assign rather than `{ ...fields, reason }` (see tables.ts toJourney).
+    items: page.entries.map(({ item, match }) =>
+      Object.assign(feedItemFields(item), { reason: { journeyId: match.journeyId, stage: match.stage, ...match.reason } }),
+    ),
     total: page.total,
     nextCursor: page.nextCursor,
   };
@@ -108,7 +108,7 @@ export function upcoming(
   const from = localDay(now, member.time_zone);
   const days = query.days ?? 90;
   const catalogue = catalogueOf(strapi);
-  const domainMember = { ...toMember(member), locale: query.locale ?? (member.locale as Locale) };
+  const domainMember = toMember(member, query.locale ?? (member.locale as Locale));
   const journeys = rows.map(toJourney);
   const occurrences = plan({ member: domainMember, journeys, rules: catalogue.rulesFor(domainMember), from, days });
   return {
