@@ -113,8 +113,7 @@ export function pregnancyCalculator(input: {
     );
   }
   const weeks = Math.floor(gestationalDays / 7);
-  return {
-    ...dating,
+  return Object.assign({}, dating, {
     gestationalDays,
     weeks,
     days: gestationalDays - weeks * 7,
@@ -123,5 +122,5 @@ export function pregnancyCalculator(input: {
     trimester: trimesterOf(gestationalDays),
     daysUntilEdd: diffDays(dating.edd, today),
     termStatus: termStatusOf(gestationalDays),
-  };
+  });
 }

@@ -44,7 +44,7 @@ export async function startWorkers(options: StartOptions): Promise<Workers> {
   const config = options.config;
   const kernel = options.kernel ?? kernelOf(options.strapi!);
   const queues = new QueueSystem({ redisUrl: config.redisUrl, prefix: config.queuePrefix, lockMs: config.jobLockMs, log });
-  const push = config.push ? createPushClient({ ...config.push, maxSockets: config.pushMaxSockets }) : null;
+  const push = config.push ? createPushClient(Object.assign({}, config.push, { maxSockets: config.pushMaxSockets })) : null;
   const context = { kernel, queues, config, clock: options.clock ?? systemClock, log, metrics: new Metrics() } as WorkerContext;
   context.jobs = {
     sweep: sweepJob(context),

@@ -213,7 +213,7 @@ export class Catalogue {
     const rules: ReminderRule[] = [];
     for (const row of ruleRows) {
       const { rule } = toDomainRule(row);
-      const checked = validateRule({ ...rule, institutionCode: (row.institution as Row | null)?.code ?? null });
+      const checked = validateRule(Object.assign({}, rule, { institutionCode: (row.institution as Row | null)?.code ?? null }));
       if (checked.ok && checked.rule) rules.push(checked.rule);
       else this.strapi.log.warn(`catalogue: published rule ${String(row.key)} fails validation and is not used`);
     }

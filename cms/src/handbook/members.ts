@@ -34,13 +34,13 @@ export async function upsertMember(strapi: Core.Strapi, externalId: string, body
 
   const timeZone = body.timeZone ?? DEFAULT_TIME_ZONE;
   const inserted = (await knex(T.members)
-    .insert({ external_id: externalId, enrolled_on: localDay(now, timeZone), ...fields, created_at: now, updated_at: now })
+    .insert(Object.assign({ external_id: externalId, enrolled_on: localDay(now, timeZone) }, fields, { created_at: now, updated_at: now }))
     .onConflict('external_id')
     .ignore()
     .returning('id')) as unknown[];
   const created = inserted.length > 0;
   if (!created && Object.keys(fields).length > 0) {
-    await knex(T.members).where({ external_id: externalId }).update({ ...fields, updated_at: now });
+    await knex(T.members).where({ external_id: externalId }).update(Object.assign({}, fields, { updated_at: now }));
   }
   const row = await findMember(strapi, externalId);
   if (!row) throw new Error('member upsert wrote no row');
@@ -159,13 +159,14 @@ export async function exportMember(strapi: Core.Strapi, member: MemberRow) {
       data: JSON.parse(String(e.data)) as unknown,
       recordedAt: isoInstant(e.created_at),
     })),
-    notifications: notifications.map((n) => ({
-      ...notificationView(n),
-      pending: (PENDING_STATUSES as readonly string[]).includes(n.status),
-      attempts: attempts
-        .filter((a) => String(a.notification_id) === String(n.id))
-        .map((a) => ({ channel: a.channel, at: isoInstant(a.attempted_at), statusCode: a.status_code, outcome: a.outcome, error: a.error })),
-    })),
+    notifications: notifications.map((n) =>
+      Object.assign(notificationView(n), {
+        pending: (PENDING_STATUSES as readonly string[]).includes(n.status),
+        attempts: attempts
+          .filter((a) => String(a.notification_id) === String(n.id))
+          .map((a) => ({ channel: a.channel, at: isoInstant(a.attempted_at), statusCode: a.status_code, outcome: a.outcome, error: a.error })),
+      }),
+    ),
     activeDays: activity.map((a) => isoDate(a.day)),
   };
 }

@@ -85,5 +85,5 @@ export function validateRuleData(data: Data, existing: Data = {}): FieldProblem[
   if (isRecord(existing.trigger) && isRecord(data.trigger)) merged.trigger = { ...existing.trigger, ...data.trigger };
   const { rule, problems } = toDomainRule(merged);
   const result = validateRule(rule);
-  return [...problems, ...result.problems.map((p) => ({ ...p, path: toCmsPath(p.path) }))];
+  return [...problems, ...result.problems.map((p) => Object.assign({}, p, { path: toCmsPath(p.path) }))];
 }

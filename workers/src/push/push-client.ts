@@ -53,15 +53,16 @@ export function createPushClient(options: { url: string; secret: string; timeout
         clearTimeout(timer);
         resolve(result);
       };
-      const req = lib.request({
-        ...base,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: sign({ secret: options.secret, timestamp, body }),
-        },
-      });
+      const req = lib.request(
+        Object.assign({}, base, {
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            [TIMESTAMP_HEADER]: String(timestamp),
+            [SIGNATURE_HEADER]: sign({ secret: options.secret, timestamp, body }),
+          },
+        }),
+      );
       // The whole exchange (connect, send, answer), not an idle timeout: a slow gateway is retried.
       const timer = setTimeout(() => {
         done({ kind: 'retryable', statusCode: null, error: `timeout after ${options.timeoutMs} ms`, durationMs: elapsed() });

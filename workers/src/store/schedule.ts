@@ -94,7 +94,7 @@ export async function scheduleNotifications(ctx: WorkerContext, rows: Array<Reco
     const numbered = pendingRows.map((row, i) => ({ row, id: ids[i]! }));
     batches = deliveryBatches(numbered.map(({ row, id }) => ({ id, deliver_after: row.deliver_after as Date })), ctx.config.deliveryBatchSize);
     const jobOf = new Map(batches.flatMap((b) => b.ids.map((id) => [id, b.jobId] as const)));
-    const queued = new Map(numbered.map(({ row, id }) => [row, { ...row, id, status: 'queued', delivery_job: jobOf.get(id)! }]));
+    const queued = new Map(numbered.map(({ row, id }) => [row, Object.assign({}, row, { id, status: 'queued', delivery_job: jobOf.get(id)! })]));
     toInsert = rows.map((row) => queued.get(row) ?? row);
   }
   const inserted: Inserted[] = [];
@@ -112,7 +112,7 @@ export async function scheduleNotifications(ctx: WorkerContext, rows: Array<Reco
     await ctx.queues.addBulk(
       ctx.jobs.deliver,
       batches
-        .map((b) => ({ ...b, ids: b.ids.filter((id) => written.has(id)) }))
+        .map((b) => Object.assign({}, b, { ids: b.ids.filter((id) => written.has(id)) }))
         .filter((b) => b.ids.length > 0)
         .map((b) => ({ payload: { notificationIds: b.ids }, jobId: b.jobId, delayMs: b.at.getTime() - now.getTime() })),
     );

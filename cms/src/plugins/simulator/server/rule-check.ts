@@ -32,7 +32,7 @@ function previewFor(
   const render = (locale: 'zh-Hans' | 'en') => {
     const { member, journeys } = simulatedMember({ stage, today, regionCode: null, institutionCode });
     return (
-      plan({ member: { ...member, locale }, journeys, rules: [{ ...rule, active: true }], from: today, days: 60 })[0] ??
+      plan({ member: Object.assign({}, member, { locale }), journeys, rules: [Object.assign({}, rule, { active: true })], from: today, days: 60 })[0] ??
       null
     );
   };
@@ -75,7 +75,7 @@ export async function checkRule(
     messageZh: p.messageZh ?? null,
   }));
   const ruleInstitution = scope.kind === 'institution' ? scope.institutionCode : institutionCode;
-  const checked = validateRule({ ...toDomainRule(data).rule, institutionCode: ruleInstitution });
+  const checked = validateRule(Object.assign({}, toDomainRule(data).rule, { institutionCode: ruleInstitution }));
   if (problems.length > 0 || !checked.ok || !checked.rule) return { ok: false, problems, preview: null, reach: null };
 
   const rule = checked.rule;
@@ -84,7 +84,7 @@ export async function checkRule(
   // Counts are shown only to someone who may see those members: a user scoped to nothing gets none.
   if (scope.kind === 'none') return { ok: true, problems: [], preview, reach: null };
   const reach = await reachEstimate(strapi, {
-    rule: { ...rule, active: true },
+    rule: Object.assign({}, rule, { active: true }),
     from: today,
     days: 7,
     institutionCode: ruleInstitution,

@@ -94,7 +94,7 @@ export function statistics(strapi: Core.Strapi) {
         byCity: rows('cityCode', foldGroups(groups, (g) => cityOf(g.regionCode))),
         byInstitution: rows('institutionCode', foldGroups(groups, (g) => g.institutionCode ?? '')).map((row) => {
           const institution = row.institutionCode ? known.get(row.institutionCode) : undefined;
-          return { ...row, name: institution?.name ?? null, type: institution?.type ?? null };
+          return Object.assign({}, row, { name: institution?.name ?? null, type: institution?.type ?? null });
         }),
       };
     },
