@@ -40,15 +40,13 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const CMS = path.resolve(__dirname, '..');
 /**
  * The server's V8 flags as `npm start` sets them (cms/package.json: heap API_HEAP_MB, default 384, no
- * allocation-site pretenuring, one concurrent marking thread, the old generation grown by 80 % before
- * the next major collection; docs/decisions/007), then extra node flags, e.g.
- * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+ * allocation-site pretenuring, one concurrent marking thread; docs/decisions/007), then extra node
+ * flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
  */
 const SERVER_NODE_ARGS = [
   `--max-old-space-size=${process.env.API_HEAP_MB ?? '384'}`,
   '--no-allocation-site-pretenuring',
   '--concurrent-marking-max-worker-num=1',
-  '--heap-growing-percent=80',
   ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
 ];
 const CLOCK_TICKS_PER_S = 100;
