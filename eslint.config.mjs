@@ -37,7 +37,7 @@ export default tseslint.config(
   },
   {
     // The product's code (not tests, benchmarks or the seed tools): no object literal with a property
-    // after a spread. On Node 20 (V8 11.3) `{ ...a, b }` is ~10x slower than a plain literal and its
+    // after a spread. On Node 20 (V8 11.3) `{ ...a, b }` is 10-24x slower than a plain literal (npm run bench:spread) and its
     // objects survive into the old space; on the feed's path it made nearly all of what reached V8's
     // old space and every major collection at 1,500 req/s (BENCHMARKS.md, ninth session).
     files: ['cms/src/**/*.ts', 'rules/src/**/*.ts', 'workers/src/**/*.ts'],

@@ -19,6 +19,7 @@ const FORMS = {
 
 function child(name) {
   const make = FORMS[name];
+  if (!make) throw new Error(`bench:spread: unknown form ${JSON.stringify(name)}; the forms are ${Object.keys(FORMS).map((f) => JSON.stringify(f)).join(', ')}`);
   let sink = 0;
   const started = process.hrtime.bigint();
   for (let i = 0; i < N; i += 1) {

@@ -53,11 +53,10 @@ function plainQuery(search: string): Record<string, string> | null {
 type RouteHeaders = OutgoingHttpHeader[];
 
 /**
- * A feed response's headers: the route's, then its own type and length, in a new flat list copied
- * element by element. Not `{ ...routeHeaders, … }`: at 1,500 req/s that object spread of the
- * long-lived learned headers made ~2/3 of what reached V8's old space (3.9 → 1.2 MB/s promoted, major
- * collections ~3 → ~1 a minute; BENCHMARKS.md, ninth session). Why a spread has that effect was not
- * established; the flat copy and `setHeader` were both measured free of it.
+ * A feed response's headers: the route's, then its own type and length, as a new flat list. Not
+ * `{ ...routeHeaders, type, length }`: a property after a spread (see eslint.config.mjs and
+ * `npm run bench:spread`) made most of what reached V8's old space at 1,500 req/s, 3.9 → 1.2–2.2 MB/s
+ * when only this literal was changed (BENCHMARKS.md, ninth session).
  */
 function responseHeaders(route: RouteHeaders, length: number): OutgoingHttpHeader[] {
   const list: OutgoingHttpHeader[] = [];

@@ -153,8 +153,8 @@ export function toMember(row: MemberRow, locale: Locale = row.locale as Locale):
 
 /**
  * Each kind's object written out in full, not `{ ...base, kind, … }`: on this Node (V8 11.3) an object
- * literal with properties after a spread is ~10× slower than a plain one and its objects reach the
- * old space (BENCHMARKS.md, ninth session); this runs for every journey of every feed read.
+ * literal with properties after a spread is 10–24× slower than a plain one and its objects reach the
+ * old space (`npm run bench:spread`; BENCHMARKS.md, ninth session); this runs for every journey of every feed read.
  */
 export function toJourney(row: JourneyRow): Journey {
   const enrolledOn = isoDate(row.enrolled_on)!;
